@@ -1,0 +1,139 @@
+import { AppError } from '../errors.js'
+import { displayPrefix, hashApiKey, isWellFormedApiKey, newApiKey, newId } from '../domain/ids.js'
+import { ledger } from '../ledger/ledger.js'
+import type { Clock } from '../domain/clock.js'
+import type { Store } from '../store/db.js'
+import type { AccountsTable, ApiKeysTable } from '../store/schema.js'
+
+export const MAX_ACTIVE_KEYS = 10
+
+export interface AuthContext {
+  accountId: string
+  accountName: string
+  apiKeyId: string
+  plan: string
+}
+
+export type Account = AccountsTable
+export type ApiKeyInfo = Omit<ApiKeysTable, 'hash'> & { accountName: string }
+
+/** Accounts, API keys and top-ups: shared by the CLI and the API. */
+/** How long a resolved key is trusted without asking the database again. */
+const AUTH_CACHE_MS = 2_000
+const AUTH_CACHE_MAX = 10_000
+
+export function createAccounts(store: Store, clock: Clock) {
+  const { db } = store
+  // Status polls dominate traffic; caching the key lookup briefly removes a query from each.
+  // Revocations in this process apply at once; elsewhere (CLI, another API) within AUTH_CACHE_MS.
+  const authCache = new Map<string, { ctx: AuthContext; until: number }>()
+
+  async function byName(name: string): Promise<Account> {
+    const a = await db.selectFrom('accounts').selectAll().where('name', '=', name).executeTakeFirst()
+    if (!a) throw new AppError('not_found', `No account named ${name}`)
+    return a
+  }
+
+  return {
+    byName,
+
+    async create(name: string, plan: string, credits = 0): Promise<Account> {
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
+        throw new AppError('invalid_request', 'Account names are 1–64 letters, digits, dots, dashes or underscores', { field: 'name' })
+      }
+      const now = clock.now()
+      const id = newId('acct', now)
+      try {
+        await db.transaction().execute(async (trx) => {
+          await trx.insertInto('accounts').values({ id, name, plan, balance: 0, reserved: 0, createdAt: now }).execute()
+          if (credits > 0) await ledger.grant(trx, id, credits, 'initial credits', now)
+        })
+      } catch (err) {
+        if (/unique|duplicate/i.test(String((err as Error).message))) {
+          throw new AppError('invalid_request', `An account named ${name} already exists`, { field: 'name' })
+        }
+        throw err
+      }
+      return byName(name)
+    },
+
+    list(): Promise<Account[]> {
+      return db.selectFrom('accounts').selectAll().orderBy('createdAt').execute()
+    },
+
+    async setPlan(name: string, plan: string): Promise<void> {
+      const a = await byName(name)
+      await db.updateTable('accounts').set({ plan }).where('id', '=', a.id).execute()
+    },
+
+    async grant(name: string, amount: number, note: string | null = null): Promise<Account> {
+      if (!Number.isSafeInteger(amount) || amount <= 0) throw new AppError('invalid_request', 'Credits must be a positive whole number', { field: 'credits' })
+      const a = await byName(name)
+      await db.transaction().execute((trx) => ledger.grant(trx, a.id, amount, note, clock.now()))
+      return byName(name)
+    },
+
+    /** Creates a key and returns it in full: the only time it is ever shown. */
+    async createKey(accountName: string, label: string | null): Promise<{ key: string; info: ApiKeyInfo }> {
+      const a = await byName(accountName)
+      const key = newApiKey()
+      const now = clock.now()
+      const row = { id: newId('key', now), accountId: a.id, name: label, prefix: displayPrefix(key), hash: hashApiKey(key), createdAt: now, revokedAt: null }
+      await db.transaction().execute(async (trx) => {
+        const active = await trx
+          .selectFrom('apiKeys')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('accountId', '=', a.id)
+          .where('revokedAt', 'is', null)
+          .executeTakeFirstOrThrow()
+        if (Number(active.n) >= MAX_ACTIVE_KEYS) {
+          throw new AppError('too_many_keys', `Account ${a.name} already has ${MAX_ACTIVE_KEYS} active keys; revoke one first`)
+        }
+        await trx.insertInto('apiKeys').values(row).execute()
+      })
+      const { hash: _hash, ...info } = row
+      return { key, info: { ...info, accountName: a.name } }
+    },
+
+    async listKeys(accountName?: string): Promise<ApiKeyInfo[]> {
+      let q = db
+        .selectFrom('apiKeys')
+        .innerJoin('accounts', 'accounts.id', 'apiKeys.accountId')
+        .select(['apiKeys.id', 'apiKeys.accountId', 'apiKeys.name', 'apiKeys.prefix', 'apiKeys.createdAt', 'apiKeys.revokedAt', 'accounts.name as accountName'])
+        .orderBy('apiKeys.createdAt')
+      if (accountName) q = q.where('accounts.name', '=', accountName)
+      return q.execute()
+    },
+
+    async revokeKey(id: string): Promise<void> {
+      const res = await db.updateTable('apiKeys').set({ revokedAt: clock.now() }).where('id', '=', id).where('revokedAt', 'is', null).executeTakeFirst()
+      if (Number(res.numUpdatedRows) !== 1) throw new AppError('not_found', `No active key with id ${id}`)
+      for (const [hash, v] of authCache) if (v.ctx.apiKeyId === id) authCache.delete(hash)
+    },
+
+    /** Resolves a bearer token; null for anything that is not an active key. */
+    async authenticate(token: string): Promise<AuthContext | null> {
+      const hash = hashApiKey(token)
+      const now = clock.now()
+      const hit = authCache.get(hash)
+      if (hit && hit.until > now) return hit.ctx
+      if (!isWellFormedApiKey(token)) return null
+      const row = await db
+        .selectFrom('apiKeys')
+        .innerJoin('accounts', 'accounts.id', 'apiKeys.accountId')
+        .select(['apiKeys.id as apiKeyId', 'apiKeys.accountId', 'accounts.name as accountName', 'accounts.plan'])
+        .where('apiKeys.hash', '=', hash)
+        .where('apiKeys.revokedAt', 'is', null)
+        .executeTakeFirst()
+      if (!row) {
+        authCache.delete(hash)
+        return null
+      }
+      if (authCache.size >= AUTH_CACHE_MAX) authCache.delete(authCache.keys().next().value as string)
+      authCache.set(hash, { ctx: row, until: now + AUTH_CACHE_MS })
+      return row
+    },
+  }
+}
+
+export type Accounts = ReturnType<typeof createAccounts>

@@ -1,0 +1,24 @@
+import type { Accounts } from '../accounts/accounts.js'
+import type { Config } from '../config.js'
+import type { Clock } from '../domain/clock.js'
+import type { PriceBook } from '../catalog/prices.js'
+import type { JobService } from '../jobs/job-service.js'
+import type { Limiter } from './limits.js'
+import type { Store } from '../store/db.js'
+import type { WebhookEndpoints } from '../webhooks/endpoints.js'
+import type { DeliveryLog } from '../webhooks/delivery-log.js'
+import type { CallbackHandler } from '../jobs/callbacks.js'
+
+/** Everything routes may use; built once in `main.ts` (or a test) and passed in. */
+export interface AppDeps {
+  config: Config
+  clock: Clock
+  store: Store
+  accounts: Accounts
+  jobs: JobService
+  prices: PriceBook
+  limiter: Limiter
+  fileUrlSecret: string
+  webhooks: { endpoints: WebhookEndpoints; log: DeliveryLog }
+  callbacks: CallbackHandler
+}

@@ -1,0 +1,37 @@
+import type { Job } from '../../../jobs/job-model.js'
+import type { ResultOutput } from '../../../jobs/job-service.js'
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+
+/** Credits actually taken: the hold while running, nothing once released. */
+export function chargedCredits(job: Job): number {
+  return job.status === 'failed' || job.status === 'cancelled' ? 0 : job.price
+}
+
+export function presentJob(job: Job) {
+  return {
+    ok: true as const,
+    jobId: job.id,
+    status: job.status,
+    type: job.type,
+    model: job.model,
+    progress: job.progress,
+    chargedCredits: chargedCredits(job),
+    createdAt: iso(job.createdAt),
+    startedAt: iso(job.startedAt),
+    completedAt: iso(job.finishedAt),
+    error: job.error,
+  }
+}
+
+export function presentResult(job: Job, outputs: ResultOutput[]) {
+  return {
+    ok: true as const,
+    jobId: job.id,
+    status: job.status,
+    type: job.type,
+    model: job.model,
+    outputs: outputs.map((o) => ({ url: o.url, mimeType: o.mimeType, width: o.width, height: o.height, duration: o.durationSec, size: o.bytes })),
+    error: job.error,
+  }
+}

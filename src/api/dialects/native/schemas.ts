@@ -1,0 +1,47 @@
+import { z } from 'zod'
+
+const url = z.string().max(4096)
+
+/** `POST /v1/images/generate` (000 fields, plus optional canonical extras). */
+export const ImageGenerateBody = z.object({
+  prompt: z.string(),
+  model: z.string().optional(),
+  quality: z.string().optional().describe('LOW, MEDIUM or HIGH'),
+  size: z.string().optional().describe('Aspect ratio and size class, e.g. 1:1_SMALL (1K), 16:9_MEDIUM (2K), 9:16_LARGE (4K)'),
+  referenceImage: url.optional(),
+  referenceImages: z.array(url).optional(),
+  n: z.number().int().optional(),
+  resolution: z.string().optional(),
+  aspectRatio: z.string().optional(),
+  format: z.string().optional().describe('png or jpeg'),
+  seed: z.number().int().optional(),
+  webhookUrl: url.optional().describe('Per-request webhook; wins over the key default'),
+})
+
+/** `POST /v1/videos/generate` (000 fields, plus optional canonical extras). */
+export const VideoGenerateBody = z.object({
+  prompt: z.string(),
+  model: z.string().optional(),
+  size: z.string().optional().describe('Aspect ratio and size class, e.g. 16:9_SMALL (480p), 16:9_MEDIUM (720p), 16:9_LARGE (1080p)'),
+  duration: z.number().optional().describe('Seconds'),
+  motionHasAudio: z.boolean().optional(),
+  referenceImage: url.optional().describe('First frame'),
+  endImage: url.optional().describe('Last frame'),
+  referenceImages: z.array(url).optional(),
+  referenceVideos: z.array(url).optional(),
+  referenceAudios: z.array(url).optional(),
+  resolution: z.string().optional(),
+  aspectRatio: z.string().optional(),
+  seed: z.number().int().optional(),
+  cameraFixed: z.boolean().optional(),
+  webhookUrl: url.optional(),
+})
+
+export const JobIdParams = z.object({ jobId: z.string().min(1).max(100) })
+
+export const ListJobsQuery = z.object({
+  status: z.enum(['queued', 'processing', 'succeeded', 'failed', 'cancelled']).optional(),
+  type: z.enum(['image', 'video']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  cursor: z.string().max(100).optional(),
+})

@@ -1,0 +1,43 @@
+import { createHash, randomUUID } from 'node:crypto'
+import { AppError } from '../../../errors.js'
+import { UPLOAD_LIMITS, type UploadedFile } from './multipart.js'
+import type { AppDeps } from '../../deps.js'
+
+const IMAGE_TYPES: { ext: string; mime: string; test: (b: Buffer) => boolean }[] = [
+  { ext: 'png', mime: 'image/png', test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  { ext: 'jpg', mime: 'image/jpeg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+  { ext: 'webp', mime: 'image/webp', test: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP' },
+]
+
+/** Decodes a `data:image/…;base64,…` URL; null when the string is not a data URL. */
+export function fromDataUrl(url: string, field: string): Buffer | null {
+  if (!url.startsWith('data:')) return null
+  const m = /^data:[\w.+-]+\/[\w.+-]+;base64,([A-Za-z0-9+/=\s]+)$/.exec(url)
+  if (!m?.[1]) throw new AppError('invalid_request', `\`${field}\` must be an http(s) URL or a base64 data: URL of an image`, { field })
+  return Buffer.from(m[1], 'base64')
+}
+
+/**
+ * Stores uploaded images so the job can reference them by URL: the catalog takes references as
+ * URLs. `drop()` deletes them again when the request does not become a new job.
+ */
+export function uploadStore(deps: AppDeps) {
+  const keys: string[] = []
+  return {
+    async put(bytes: Buffer, field: string): Promise<string> {
+      const type = IMAGE_TYPES.find((t) => t.test(bytes))
+      if (!type) throw new AppError('invalid_request', `\`${field}\` must be a PNG, JPEG or WebP image`, { field })
+      if (bytes.length > UPLOAD_LIMITS.fileSize) throw new AppError('payload_too_large', `\`${field}\` must be at most ${UPLOAD_LIMITS.fileSize / 1024 / 1024} MB.`, { field })
+      const key = `uploads/${randomUUID()}.${type.ext}`
+      await deps.jobs.storage.put(key, { bytes }, type.mime)
+      keys.push(key)
+      return deps.jobs.storage.url(key, Math.floor(deps.clock.now() / 1000) + deps.config.REELAY_RESULT_URL_TTL_SECONDS)
+    },
+    async drop(): Promise<void> {
+      await Promise.all(keys.map((k) => deps.jobs.storage.delete(k).catch(() => undefined)))
+    },
+  }
+}
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
+export const fileFingerprint = (files: UploadedFile[]) => files.map((f) => ({ field: f.field, sha256: sha256(f.data) }))

@@ -1,0 +1,66 @@
+import { z } from 'zod'
+
+/**
+ * Request bodies of seed 001/003 (`/api/v1/video/seedance`, `/api/v1/image/*`). Enums and
+ * required fields that exist only in this API live here; ranges that the catalog already knows
+ * (prompt length, duration, seed, batch and reference counts) are checked there, so the
+ * messages match every other dialect. Objects are strict: the 001 table says an unsupported
+ * field is an `invalid_request`.
+ */
+
+const url = z.string().max(4096).describe('public https URL')
+
+export const VIDEO_MODES = ['text-to-video', 'image-to-video', 'media-to-video'] as const
+export const VIDEO_CHANNELS = ['standard', 'real', 'wild'] as const
+export const VIDEO_RATIOS = ['1:1', '21:9', '4:3', '3:4', '16:9', '9:16'] as const
+export const VIDEO_RESOLUTIONS = ['720p', '1080p'] as const
+
+export const IMAGE_TYPES = ['text-to-image', 'image-to-image'] as const
+export const IMAGE_RESOLUTIONS = ['1K', '2K', '4K'] as const
+export const GPT_IMAGE_CHANNELS = ['standard', 'economy'] as const
+export const GPT_IMAGE_RATIOS = ['auto', '1:1', '5:4', '9:16', '21:9', '16:9', '4:3', '3:2', '4:5', '3:4', '2:3', '2:1', '1:2', '3:1', '1:3', '9:21'] as const
+export const NANO_BANANA_RATIOS = ['1:1', '9:16', '16:9', '3:4', '4:3', '3:2', '2:3', '5:4', '4:5', '21:9', 'auto'] as const
+export const NANO_BANANA_FORMATS = ['png', 'jpeg'] as const
+
+/** `POST /api/v1/video/seedance`. */
+export const SeedanceBody = z.strictObject({
+  mode: z.enum(VIDEO_MODES).optional().describe('Generation mode (default text-to-video)'),
+  quality_tier: z.enum(['standard', 'pro']).optional().describe('Quality tier (default standard)'),
+  channel: z.enum(VIDEO_CHANNELS).optional().describe('Rendering channel (default standard)'),
+  prompt: z.string().describe('3–10000 characters'),
+  aspect_ratio: z.enum(VIDEO_RATIOS).optional().describe('Default 16:9'),
+  duration: z.union([z.string(), z.number()], { error: 'must be a string of seconds, "4" to "15"' }).optional().describe('Seconds as a string, "4" to "15" (default "5")'),
+  resolution: z.enum(VIDEO_RESOLUTIONS).optional().describe('Default 720p'),
+  image_url: url.optional().describe('Start frame; required for image-to-video'),
+  end_image_url: url.optional().describe('Optional end frame (image-to-video)'),
+  media_urls: z.array(url).max(12).optional().describe('≤ 12 URLs, required for media-to-video; typed by extension'),
+  generate_audio: z.boolean().optional().describe('Default true'),
+  fixed_lens: z.boolean().optional().describe('Lock the camera lens (default false)'),
+  seed: z.number().optional().describe('-1 – 4294967295; not supported on the real channel'),
+})
+export type SeedanceBody = z.output<typeof SeedanceBody>
+
+/** `POST /api/v1/image/gpt-image-2`. */
+export const GptImageBody = z.strictObject({
+  type: z.enum(IMAGE_TYPES),
+  channel: z.enum(GPT_IMAGE_CHANNELS).optional().describe('Default standard; economy is lower-cost with polling-based delivery'),
+  prompt: z.string().describe('3–20000 characters'),
+  resolution: z.enum(IMAGE_RESOLUTIONS).describe('auto only supports 1K; 1:1 cannot use 4K on the standard channel'),
+  aspectRatio: z.enum(GPT_IMAGE_RATIOS),
+  batchCount: z.number().optional().describe('Number of images, 1–4 (default 1)'),
+  imageUrls: z.array(url).optional().describe('1–10 URLs, required for image-to-image'),
+})
+export type GptImageBody = z.output<typeof GptImageBody>
+
+/** `POST /api/v1/image/nano-banana-pro`. */
+export const NanoBananaBody = z.strictObject({
+  type: z.enum(IMAGE_TYPES),
+  prompt: z.string().describe('3–10000 characters'),
+  image_size: z.enum(NANO_BANANA_RATIOS).optional().describe('Aspect ratio (default auto)'),
+  output_format: z.enum(NANO_BANANA_FORMATS).optional().describe('Default png'),
+  resolution: z.enum(IMAGE_RESOLUTIONS).optional().describe('Default 1K'),
+  image_urls: z.array(url).optional().describe('1–8 URLs, required for image-to-image'),
+})
+export type NanoBananaBody = z.output<typeof NanoBananaBody>
+
+export const TaskIdParams = z.object({ id: z.string().min(1).max(100) })

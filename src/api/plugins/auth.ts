@@ -1,0 +1,30 @@
+import { AppError } from '../../errors.js'
+import { planOf } from '../../catalog/prices.js'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { AuthContext } from '../../accounts/accounts.js'
+import type { AppDeps } from '../deps.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: AuthContext | null
+  }
+}
+
+/** Bearer auth, then the plan's request rate: 401 and 429 come before any idempotency work. */
+export function authenticate(deps: AppDeps) {
+  return async function (req: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    const header = req.headers.authorization
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
+    if (!match?.[1]) throw new AppError('unauthorized', 'Send your API key as `Authorization: Bearer <key>`.')
+    const auth = await deps.accounts.authenticate(match[1])
+    if (!auth) throw new AppError('unauthorized', 'The API key is missing, inactive, or invalid.')
+    req.auth = auth
+    await deps.limiter.consume(auth.accountId, planOf(deps.prices, auth.plan).requestsPerMinute)
+  }
+}
+
+/** The authenticated caller; only valid inside routes that use `authenticate`. */
+export function authOf(req: FastifyRequest): AuthContext {
+  if (!req.auth) throw new AppError('unauthorized')
+  return req.auth
+}

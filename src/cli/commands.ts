@@ -1,0 +1,246 @@
+import { Command, InvalidArgumentError } from 'commander'
+import { loadConfig } from '../config.js'
+import { ledger } from '../ledger/ledger.js'
+import { openStore } from '../store/db.js'
+import { migrateToLatest } from '../store/migrate.js'
+import { createAccounts } from '../accounts/accounts.js'
+import { loadPriceBook, planOf } from '../catalog/prices.js'
+import { systemClock } from '../domain/clock.js'
+import { emit, table } from './output.js'
+import { loadChannels } from '../providers/channels.js'
+import { checkChannelAuth } from '../providers/auth-check.js'
+import { createWebhookEndpoints } from '../webhooks/endpoints.js'
+import { checkUrlSyntax } from '../net/url-policy.js'
+
+const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString())
+
+function positiveInt(v: string): number {
+  const n = Number(v)
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number ≥ 0')
+  return n
+}
+
+/** Opens the configured database, migrated, for one command; closes it afterwards. */
+async function withAccounts<T>(fn: (a: ReturnType<typeof createAccounts>, ctx: { store: ReturnType<typeof openStore> }) => Promise<T>): Promise<T> {
+  const config = loadConfig()
+  const store = openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, synchronous: config.REELAY_SQLITE_SYNCHRONOUS, poolSize: 2 })
+  try {
+    await migrateToLatest(store.db, store.caps.dialect)
+    return await fn(createAccounts(store, systemClock), { store })
+  } finally {
+    await store.close()
+  }
+}
+
+export function buildCli(): Command {
+  const program = new Command('reelay').description('Reelay: self-hosted API server for image and video generation').showHelpAfterError()
+
+  program
+    .command('serve')
+    .description('Run the HTTP API and/or the worker')
+    .option('--role <role>', 'api, worker or all', 'all')
+    .action(async (o: { role: string }) => {
+      if (!['api', 'worker', 'all'].includes(o.role)) throw new InvalidArgumentError('--role must be api, worker or all')
+      // Loaded only here: the HTTP app is a large import graph the other commands never need.
+      const { serve } = await import('./serve.js')
+      await serve(o.role as 'api' | 'worker' | 'all')
+    })
+
+  program
+    .command('migrate')
+    .description('Apply database migrations')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { json?: boolean }) => {
+      const config = loadConfig()
+      const store = openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir })
+      try {
+        const applied = await migrateToLatest(store.db, store.caps.dialect)
+        emit(Boolean(o.json), { applied }, applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.')
+      } finally {
+        await store.close()
+      }
+    })
+
+  const accounts = program.command('accounts').description('Manage customer accounts')
+  accounts
+    .command('create <name>')
+    .option('--credits <n>', 'initial credits', positiveInt, 0)
+    .option('--plan <plan>', 'plan id (see the price file)')
+    .option('--json', 'machine-readable output')
+    .action(async (name: string, o: { credits: number; plan?: string; json?: boolean }) => {
+      const config = loadConfig()
+      const book = loadPriceBook(config.pricesFile)
+      const plan = o.plan ?? config.REELAY_DEFAULT_PLAN
+      if (!book.plans[plan]) throw new InvalidArgumentError(`Unknown plan ${plan}; known plans: ${Object.keys(book.plans).join(', ')}`)
+      await withAccounts(async (a) => {
+        const acct = await a.create(name, plan, o.credits)
+        emit(Boolean(o.json), acct, `Created account ${acct.name} (${acct.id}) on plan ${acct.plan} with ${acct.balance} credits.`)
+      })
+    })
+  accounts
+    .command('list')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { json?: boolean }) => {
+      await withAccounts(async (a) => {
+        const rows = await a.list()
+        emit(Boolean(o.json), rows, table(rows.map((r) => ({ id: r.id, name: r.name, plan: r.plan, balance: r.balance, reserved: r.reserved, available: r.balance - r.reserved }))))
+      })
+    })
+
+  const keys = program.command('keys').description('Manage API keys')
+  keys
+    .command('create')
+    .requiredOption('--account <name>', 'account name')
+    .option('--name <label>', 'a label for the key')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { account: string; name?: string; json?: boolean }) => {
+      await withAccounts(async (a) => {
+        const { key, info } = await a.createKey(o.account, o.name ?? null)
+        emit(Boolean(o.json), { ...info, key }, `${key}\n\nKey ${info.id} for account ${info.accountName}. This is the only time the key is shown: store it now.`)
+      })
+    })
+  keys
+    .command('list')
+    .option('--account <name>', 'only this account')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { account?: string; json?: boolean }) => {
+      await withAccounts(async (a) => {
+        const rows = await a.listKeys(o.account)
+        emit(
+          Boolean(o.json),
+          rows,
+          table(rows.map((r) => ({ id: r.id, account: r.accountName, name: r.name ?? '', key: r.prefix, created: iso(r.createdAt), revoked: iso(r.revokedAt) }))),
+        )
+      })
+    })
+  keys
+    .command('revoke <id>')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o: { json?: boolean }) => {
+      await withAccounts(async (a) => {
+        await a.revokeKey(id)
+        emit(Boolean(o.json), { id, revoked: true }, `Revoked ${id}.`)
+      })
+    })
+
+  const credits = program.command('credits').description('Grant and inspect credits')
+  credits
+    .command('grant <account> <n>')
+    .option('--note <text>', 'why')
+    .option('--json', 'machine-readable output')
+    .action(async (name: string, n: string, o: { note?: string; json?: boolean }) => {
+      const amount = positiveInt(n)
+      await withAccounts(async (a) => {
+        const acct = await a.grant(name, amount, o.note ?? null)
+        emit(Boolean(o.json), { account: acct.name, granted: amount, balance: acct.balance, reserved: acct.reserved, available: acct.balance - acct.reserved }, `Granted ${amount} credits to ${acct.name}; balance ${acct.balance}, available ${acct.balance - acct.reserved}.`)
+      })
+    })
+  credits
+    .command('show <account>')
+    .option('--json', 'machine-readable output')
+    .action(async (name: string, o: { json?: boolean }) => {
+      const config = loadConfig()
+      const book = loadPriceBook(config.pricesFile)
+      await withAccounts(async (a) => {
+        const acct = await a.byName(name)
+        const plan = planOf(book, acct.plan)
+        const data = { account: acct.name, plan: plan.id, balance: acct.balance, reserved: acct.reserved, available: acct.balance - acct.reserved }
+        emit(Boolean(o.json), data, `${acct.name} (${plan.id}): balance ${data.balance}, reserved ${data.reserved}, available ${data.available}`)
+      })
+    })
+
+  const webhooks = program.command('webhooks').description("An API key's default webhook URL and signing secret")
+  const showEndpoint = (ep: { apiKeyId: string; url: string | null; secret: string; progressEvents: number; disabledAt: number | null; disabledReason: string | null }) => ({
+    key: ep.apiKeyId,
+    url: ep.url,
+    secret: ep.secret,
+    progressEvents: Boolean(ep.progressEvents),
+    disabled: ep.disabledAt ? { at: iso(ep.disabledAt), reason: ep.disabledReason } : null,
+  })
+  webhooks
+    .command('set')
+    .requiredOption('--key <id>', 'API key id (key_…)')
+    .option('--url <url>', 'default webhook URL ("none" removes it)')
+    .option('--rotate-secret', 'issue a new secret; the old one keeps signing for the overlap window')
+    .option('--progress <on|off>', 'also send job.progress events')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { key: string; url?: string; rotateSecret?: boolean; progress?: string; json?: boolean }) => {
+      const config = loadConfig()
+      if (o.url && o.url !== 'none') {
+        const r = checkUrlSyntax(o.url, { allowPrivate: config.REELAY_ALLOW_PRIVATE_URLS })
+        if (!r.ok) throw new InvalidArgumentError(`--url ${r.reason}`)
+      }
+      await withAccounts(async (a, { store }) => {
+        const key = (await a.listKeys()).find((k) => k.id === o.key)
+        if (!key) throw new InvalidArgumentError(`No key ${o.key}`)
+        const eps = createWebhookEndpoints(store, systemClock, config.REELAY_WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000)
+        const ep = await eps.update(key.id, key.accountId, {
+          ...(o.url !== undefined ? { url: o.url === 'none' ? null : o.url } : {}),
+          ...(o.rotateSecret ? { rotateSecret: true } : {}),
+          ...(o.progress !== undefined ? { progressEvents: o.progress === 'on' } : {}),
+        })
+        const v = showEndpoint(ep)
+        emit(Boolean(o.json), v, `Key ${v.key}: ${v.url ?? '(no default URL)'}\nSecret: ${v.secret}`)
+      })
+    })
+  webhooks
+    .command('show')
+    .requiredOption('--key <id>', 'API key id (key_…)')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { key: string; json?: boolean }) => {
+      const config = loadConfig()
+      await withAccounts(async (a, { store }) => {
+        const key = (await a.listKeys()).find((k) => k.id === o.key)
+        if (!key) throw new InvalidArgumentError(`No key ${o.key}`)
+        const ep = await createWebhookEndpoints(store, systemClock, config.REELAY_WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000).ensure(key.id, key.accountId)
+        const v = showEndpoint(ep)
+        emit(Boolean(o.json), v, `Key ${v.key}: ${v.url ?? '(no default URL)'}${v.disabled ? ` (disabled: ${v.disabled.reason})` : ''}\nSecret: ${v.secret}`)
+      })
+    })
+
+  const channels = program.command('channels').description('Upstream channels from REELAY_CHANNELS_FILE')
+  channels
+    .command('list')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { json?: boolean }) => {
+      const config = loadConfig()
+      const list = loadChannels(config.REELAY_CHANNELS_FILE, process.env)
+      await withAccounts(async (_a, { store }) => {
+        const rows = []
+        for (const c of list) {
+          const active = await store.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('channel', '=', c.id).where('status', 'in', ['queued', 'processing']).executeTakeFirstOrThrow()
+          rows.push({ id: c.id, provider: c.provider, region: c.region ?? '', priority: c.priority, weight: c.weight, models: Object.keys(c.models).join(','), active: Number(active.n), maxConcurrent: c.maxConcurrent, ratePerSecond: c.ratePerSecond, key: c.apiKeyEnv ?? '' })
+        }
+        emit(Boolean(o.json), rows, list.length ? table(rows) : 'No channels configured: every model runs on the built-in studio provider.')
+      })
+    })
+  channels
+    .command('test <id>')
+    .description("Check the channel's API key against its upstream")
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const config = loadConfig()
+      const c = loadChannels(config.REELAY_CHANNELS_FILE, process.env).find((x) => x.id === id)
+      if (!c) throw new InvalidArgumentError(`No channel ${id}`)
+      const r = await checkChannelAuth(c)
+      emit(Boolean(o.json), { id, ...r }, `${id}: ${r.ok ? 'OK' : 'FAILED'} (${r.message})`)
+      if (!r.ok) process.exitCode = 1
+    })
+
+  program
+    .command('doctor')
+    .description('Check that every account balance agrees with its ledger')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { json?: boolean }) => {
+      await withAccounts(async (a, { store }) => {
+        const problems = []
+        for (const acct of await a.list()) {
+          const truth = await ledger.recompute(store.db, acct.id)
+          if (truth.balance !== acct.balance || truth.reserved !== acct.reserved) problems.push({ account: acct.name, cached: { balance: acct.balance, reserved: acct.reserved }, ledger: truth })
+        }
+        emit(Boolean(o.json), { ok: problems.length === 0, problems }, problems.length ? `Mismatches:\n${JSON.stringify(problems, null, 2)}` : 'All balances agree with the ledger.')
+        if (problems.length) process.exitCode = 1
+      })
+    })
+  return program
+}

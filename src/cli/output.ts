@@ -1,0 +1,12 @@
+/** Prints `data` as JSON with --json, otherwise as the human text. */
+export function emit(json: boolean, data: unknown, human: string): void {
+  process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${human}\n`)
+}
+
+export function table(rows: Record<string, unknown>[]): string {
+  if (rows.length === 0) return '(none)'
+  const cols = Object.keys(rows[0]!)
+  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? '').length)))
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(width[i]!)).join('  ').trimEnd()
+  return [line(cols), ...rows.map((r) => line(cols.map((c) => String(r[c] ?? ''))))].join('\n')
+}

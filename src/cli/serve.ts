@@ -1,0 +1,34 @@
+import { loadConfig } from '../config.js'
+import { buildApp } from '../api/app.js'
+import { createRuntime } from '../runtime.js'
+
+/** Runs the API, the worker, or both, and shuts down cleanly on SIGINT/SIGTERM. */
+export async function serve(role: 'api' | 'worker' | 'all'): Promise<void> {
+  const config = loadConfig()
+  const rt = await createRuntime(config)
+  const app = role === 'worker' ? null : await buildApp(rt.appDeps)
+  if (app) {
+    await app.listen({ port: config.PORT, host: config.HOST })
+    rt.log.info(`Reelay ${role} listening on ${config.publicUrl} (data in ${config.dataDir})`)
+    rt.log.info('Create a key: npm run reelay -- accounts create demo --credits 1000 && npm run reelay -- keys create --account demo')
+  }
+  if (role !== 'api') {
+    await rt.listen()
+    rt.worker.start()
+    rt.dispatcher.start()
+    rt.log.info({ concurrency: config.REELAY_WORKER_CONCURRENCY }, 'worker started')
+  }
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    rt.log.info({ signal }, 'shutting down: finishing in-flight requests and releasing leases')
+    await app?.close()
+    await rt.worker.stop()
+    await rt.dispatcher.stop()
+    await rt.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void shutdown('SIGINT'))
+  process.once('SIGTERM', () => void shutdown('SIGTERM'))
+}

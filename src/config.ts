@@ -1,0 +1,142 @@
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { z } from 'zod'
+
+const bool = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes')
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def)
+
+/**
+ * Every setting Reelay reads, with its default. `docs/config.md` is checked against this
+ * table by a test, so a setting cannot exist without documentation.
+ */
+export const configSchema = z.object({
+  /** TCP port of the HTTP API. (Default: 8080) */
+  PORT: int(8080),
+  /** Address the HTTP API binds to. (Default: 127.0.0.1) */
+  HOST: z.string().default('127.0.0.1'),
+  /** Where the SQLite database, result files and generated secrets live. (Default: ./data) */
+  REELAY_DATA_DIR: z.string().default('./data'),
+  /** Base URL customers reach this server at; used in result links. (Default: http://HOST:PORT) */
+  REELAY_PUBLIC_URL: z.string().url().optional(),
+  /** PostgreSQL connection string; when unset the embedded SQLite database is used. (Default: unset) */
+  DATABASE_URL: z.string().optional(),
+  /** Redis connection string; when set, rate limits are shared by every API process. (Default: unset) */
+  REDIS_URL: z.string().optional(),
+  /** S3 bucket for result files; when set, results go to S3-compatible storage. (Default: unset) */
+  REELAY_S3_BUCKET: z.string().optional(),
+  /** S3 endpoint for R2/MinIO; unset for AWS. (Default: unset) */
+  REELAY_S3_ENDPOINT: z.string().url().optional(),
+  /** S3 region. (Default: us-east-1) */
+  REELAY_S3_REGION: z.string().default('us-east-1'),
+  /** S3 access key id; required with S3, since result links are presigned with it. (Default: unset) */
+  REELAY_S3_ACCESS_KEY_ID: z.string().optional(),
+  /** S3 secret access key. (Default: unset) */
+  REELAY_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Path-style bucket addressing (MinIO and most local servers need it). (Default: 0) */
+  REELAY_S3_FORCE_PATH_STYLE: bool.default(false),
+  /** Connections per process to PostgreSQL. (Default: 10) */
+  REELAY_DB_POOL_SIZE: int(10, 1),
+  /** Delays between webhook attempts after the first; its length + 1 attempts in all. (Default: 1s,5s,30s,5m,30m,2h,6h,12h,24h) */
+  REELAY_WEBHOOK_SCHEDULE: z
+    .string()
+    .default('1s,5s,30s,5m,30m,2h,6h,12h,24h')
+    .transform((v, ctx) => {
+      const unit: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }
+      const out: number[] = []
+      for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const m = /^(\d+)(ms|s|m|h)$/.exec(part)
+        if (!m) {
+          ctx.addIssue({ code: 'custom', message: `"${part}" is not a duration like 30s, 5m or 2h` })
+          return z.NEVER
+        }
+        out.push(Number(m[1]) * unit[m[2]!]!)
+      }
+      return out
+    }),
+  /** Webhook deliveries sent at once by one process. (Default: 16) */
+  REELAY_WEBHOOK_CONCURRENCY: int(16, 1),
+  /** Milliseconds one webhook attempt may take. (Default: 10000) */
+  REELAY_WEBHOOK_TIMEOUT_MS: int(10_000, 100),
+  /** Hours the previous webhook secret keeps signing after a rotation. (Default: 24) */
+  REELAY_WEBHOOK_SECRET_OVERLAP_HOURS: int(24, 0),
+  /** Log level: fatal, error, warn, info, debug, trace or silent. (Default: info) */
+  REELAY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** SQLite durability: FULL fsyncs every commit, NORMAL survives app crashes only. (Default: FULL) */
+  REELAY_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  /** JSON file overriding default prices and plans. (Default: DATA_DIR/prices.json when present) */
+  REELAY_PRICES_FILE: z.string().optional(),
+  /** JSON file of upstream channels; without one every model runs on the built-in studio. (Default: unset) */
+  REELAY_CHANNELS_FILE: z.string().optional(),
+  /** US dollars per credit, used where an API shows prices in USD. (Default: 0.0025) */
+  REELAY_CREDIT_USD: z.coerce.number().positive().default(0.0025),
+  /** Plan given to accounts created without one. (Default: default) */
+  REELAY_DEFAULT_PLAN: z.string().default('default'),
+  /** Hours an Idempotency-Key is remembered. (Default: 24) */
+  REELAY_IDEMPOTENCY_TTL_HOURS: int(24, 1),
+  /** Seconds a signed result URL stays valid. (Default: 86400) */
+  REELAY_RESULT_URL_TTL_SECONDS: int(86_400, 60),
+  /** Jobs one worker process runs at once. (Default: 4) */
+  REELAY_WORKER_CONCURRENCY: int(4, 1),
+  /** Milliseconds a worker owns a claimed job before another may take it over. (Default: 120000) */
+  REELAY_LEASE_MS: int(120_000, 1_000),
+  /** Milliseconds an idle worker waits before looking for due jobs again. (Default: 500) */
+  REELAY_WORKER_IDLE_MS: int(500, 10),
+  /** Simulated latency of the studio provider in milliseconds. (Default: 0) */
+  REELAY_STUDIO_LATENCY_MS: int(0),
+  /** Fraction (0–1) of studio jobs that fail on purpose, for testing clients. (Default: 0) */
+  REELAY_STUDIO_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
+  /** Allow loopback and private URLs for webhooks and references. Unsafe in production. (Default: 0) */
+  REELAY_ALLOW_PRIVATE_URLS: bool.default(false),
+  /** Largest accepted request body in bytes. (Default: 1048576) */
+  REELAY_BODY_LIMIT_BYTES: int(1_048_576, 1_024),
+  /** Milliseconds the OpenAI-style image endpoint waits for a result before answering. (Default: 120000) */
+  REELAY_SYNC_WAIT_MS: int(120_000, 0),
+})
+
+export type Config = Readonly<
+  z.infer<typeof configSchema> & {
+    /** Absolute data directory. */
+    dataDir: string
+    publicUrl: string
+    pricesFile: string | undefined
+  }
+>
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Parses the environment once, reporting every bad setting together. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.fromEntries(Object.keys(configSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]))
+  const parsed = configSchema.safeParse(known)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+  const c = parsed.data
+  if (c.REELAY_S3_BUCKET && !(c.REELAY_S3_ACCESS_KEY_ID && c.REELAY_S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError('Invalid configuration:\n  REELAY_S3_ACCESS_KEY_ID and REELAY_S3_SECRET_ACCESS_KEY are required with REELAY_S3_BUCKET (result links are presigned with them)')
+  }
+  const dataDir = path.resolve(c.REELAY_DATA_DIR)
+  const defaultPrices = path.join(dataDir, 'prices.json')
+  const pricesFile = c.REELAY_PRICES_FILE ?? (existsSync(defaultPrices) ? defaultPrices : undefined)
+  const host = c.HOST === '0.0.0.0' || c.HOST === '::' ? '127.0.0.1' : c.HOST
+  return Object.freeze({
+    ...c,
+    dataDir,
+    publicUrl: (c.REELAY_PUBLIC_URL ?? `http://${host}:${c.PORT}`).replace(/\/+$/, ''),
+    pricesFile,
+  })
+}
+
+export function readJsonFile(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'))
+  } catch (err) {
+    throw new ConfigError(`Cannot read ${file}: ${(err as Error).message}`)
+  }
+}

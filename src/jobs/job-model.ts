@@ -1,0 +1,56 @@
+import type { CanonicalParams, JobType } from '../domain/params.js'
+import type { JobStatus } from '../domain/job-status.js'
+import type { JobsTable } from '../store/schema.js'
+
+export interface StoredOutput {
+  key: string
+  mime: string
+  width: number | null
+  height: number | null
+  durationSec: number | null
+  bytes: number
+  hasAudio: boolean
+}
+
+/** A job as every dialect sees it: customer-safe, no upstream names or raw errors. */
+export interface Job {
+  id: string
+  accountId: string
+  apiKeyId: string
+  dialect: string
+  model: string
+  type: JobType
+  params: CanonicalParams
+  price: number
+  status: JobStatus
+  progress: number
+  error: { code: string; message: string } | null
+  outputs: StoredOutput[]
+  webhookUrl: string | null
+  createdAt: number
+  startedAt: number | null
+  finishedAt: number | null
+  updatedAt: number
+}
+
+export function toJob(row: JobsTable): Job {
+  return {
+    id: row.id,
+    accountId: row.accountId,
+    apiKeyId: row.apiKeyId,
+    dialect: row.dialect,
+    model: row.model,
+    type: row.type,
+    params: JSON.parse(row.params) as CanonicalParams,
+    price: row.price,
+    status: row.status,
+    progress: row.status === 'succeeded' ? 100 : row.progress,
+    error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null,
+    outputs: row.outputs ? (JSON.parse(row.outputs) as StoredOutput[]) : [],
+    webhookUrl: row.webhookUrl,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    updatedAt: row.updatedAt,
+  }
+}

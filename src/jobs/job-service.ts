@@ -1,0 +1,334 @@
+import { sql } from 'kysely'
+import { AppError } from '../errors.js'
+import { newId } from '../domain/ids.js'
+import { priceImage, priceVideo } from '../domain/pricing.js'
+import { DEFAULT_MODEL, resolveModel, type CatalogModel } from '../catalog/models.js'
+import { validateImage, validateVideo, type ImageInput, type ValidateOptions, type VideoInput } from '../catalog/validate.js'
+import { planOf, type PriceBook } from '../catalog/prices.js'
+import { ledger } from '../ledger/ledger.js'
+import { enqueueWebhook } from '../webhooks/outbox.js'
+import { toJob, type Job } from './job-model.js'
+import { monthStart, nextMonthStart, usageOf } from './usage.js'
+import type { AuthContext } from '../accounts/accounts.js'
+import type { Clock } from '../domain/clock.js'
+import type { CanonicalParams, JobType } from '../domain/params.js'
+import type { JobStatus } from '../domain/job-status.js'
+import type { Storage } from '../storage/storage.js'
+import type { Store } from '../store/db.js'
+import type { JobsTable } from '../store/schema.js'
+
+export interface SubmitRequest {
+  auth: AuthContext
+  dialect: string
+  type: JobType
+  /** A catalog id or alias; the type's default model when absent. */
+  model?: string | undefined
+  input: VideoInput | ImageInput
+  /** Canonical field → the dialect's field name, so validation errors name the client's field. */
+  fields?: ValidateOptions['fields']
+  idempotencyKey?: string | undefined
+  /** Identifies the request body for idempotency; required with an idempotency key. */
+  fingerprint?: string
+  webhookUrl?: string | undefined
+}
+
+export interface JobServiceDeps {
+  store: Store
+  clock: Clock
+  prices: PriceBook
+  storage: Storage
+  idempotencyTtlMs: number
+  resultUrlTtlSec: number
+  checkUrl?: (url: string) => string | null
+  /** Called after a job commits, so an in-process worker starts at once. */
+  onSubmitted?: () => void
+  /** Called after a cancel commits (its webhook is queued), with where the job was running. */
+  onCancelled?: (job: { id: string; channel: string | null; upstreamId: string | null }) => void
+}
+
+export interface ListQuery {
+  status?: JobStatus | undefined
+  type?: JobType | undefined
+  cursor?: string | undefined
+  limit?: number | undefined
+}
+
+export interface ResultOutput {
+  url: string
+  mimeType: string
+  width: number | null
+  height: number | null
+  durationSec: number | null
+  bytes: number
+}
+
+const MAX_IDEMPOTENCY_KEY = 255
+
+
+/** The one job service every dialect calls: submit, get, list, cancel, result, usage. */
+export function createJobService(deps: JobServiceDeps) {
+  const { store, clock, prices } = deps
+  const { db } = store
+  // Requests between "key seen" and "commit": a duplicate arriving meanwhile gets a 409.
+  const inFlight = new Set<string>()
+
+  function validate(type: JobType, modelName: string | undefined, req: SubmitRequest): { model: CatalogModel; params: CanonicalParams; price: number } {
+    const model = resolveModel(modelName ?? DEFAULT_MODEL[type])
+    const modelField = req.fields?.model ?? 'model'
+    if (!model) throw new AppError('invalid_request', `\`${modelField}\` is not a known model`, { field: modelField })
+    if (model.type !== type) throw new AppError('invalid_request', `\`${modelField}\` ${model.id} is not ${type === 'image' ? 'an image' : 'a video'} model`, { field: modelField })
+    const opts: ValidateOptions = { ...(req.fields ? { fields: req.fields } : {}), ...(deps.checkUrl ? { checkUrl: deps.checkUrl } : {}) }
+    if (model.type === 'video') {
+      const params = validateVideo(model, req.input as VideoInput, opts)
+      return { model, params, price: priceVideo(prices, model.id, params) }
+    }
+    const params = validateImage(model, req.input as ImageInput, opts)
+    return { model, params, price: priceImage(prices, model.id, params) }
+  }
+
+  async function findOwned(accountId: string, id: string): Promise<JobsTable | undefined> {
+    return db.selectFrom('jobs').selectAll().where('id', '=', id).where('accountId', '=', accountId).where('deletedAt', 'is', null).executeTakeFirst()
+  }
+
+  async function submit(req: SubmitRequest): Promise<{ job: Job; replay: boolean }> {
+    const key = req.idempotencyKey
+    if (key !== undefined && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY)) {
+      throw new AppError('invalid_request', `\`Idempotency-Key\` must be 1–${MAX_IDEMPOTENCY_KEY} characters`, { field: 'Idempotency-Key' })
+    }
+    // Validation first: a rejected request records nothing, so a corrected retry with the same key works.
+    const { model, params, price } = validate(req.type, req.model, req)
+    if (req.webhookUrl !== undefined) {
+      const field = req.fields?.webhookUrl ?? 'webhookUrl'
+      const broken = deps.checkUrl?.(req.webhookUrl) ?? null
+      if (broken) throw new AppError('invalid_request', `\`${field}\` ${broken}`, { field })
+    }
+    const flightKey = key === undefined ? undefined : `${req.auth.accountId}\u0000${key}`
+    if (flightKey) {
+      if (inFlight.has(flightKey)) throw new AppError('idempotency_conflict', 'A request with this Idempotency-Key is still being processed; retry shortly.', { field: 'Idempotency-Key' })
+      inFlight.add(flightKey)
+    }
+    try {
+      const outcome = await db.transaction().execute(async (trx) => {
+        const now = clock.now()
+        if (store.caps.rowLocks) {
+          // Serialises this account's submits so the limit, quota and key checks below cannot race.
+          await trx.selectFrom('accounts').select('id').where('id', '=', req.auth.accountId).forUpdate().execute()
+        }
+        if (key !== undefined) {
+          const rec = await trx.selectFrom('idempotencyKeys').selectAll().where('accountId', '=', req.auth.accountId).where('key', '=', key).executeTakeFirst()
+          if (rec && rec.expiresAt > now) {
+            if (rec.fingerprint !== req.fingerprint) {
+              throw new AppError('idempotency_conflict', 'This Idempotency-Key was already used with a different request body.', { field: 'Idempotency-Key' })
+            }
+            const row = await trx.selectFrom('jobs').selectAll().where('id', '=', rec.jobId).executeTakeFirstOrThrow()
+            return { job: toJob(row), replay: true }
+          }
+          if (rec) await trx.deleteFrom('idempotencyKeys').where('accountId', '=', rec.accountId).where('key', '=', key).execute()
+        }
+        const plan = planOf(prices, req.auth.plan)
+        const active = await trx
+          .selectFrom('jobs')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('accountId', '=', req.auth.accountId)
+          .where('status', 'in', ['queued', 'processing'])
+          .executeTakeFirstOrThrow()
+        if (Number(active.n) >= plan.maxActiveJobs) {
+          throw new AppError('concurrency_limited', `At most ${plan.maxActiveJobs} jobs may be active at once on the ${plan.name} plan; wait for one to finish.`, { retryAfterSec: 5 })
+        }
+        if (plan.monthlyCreditQuota !== null) {
+          const used = await creditsUsedSince(trx, req.auth.accountId, monthStart(now))
+          if (used + price > plan.monthlyCreditQuota) {
+            throw new AppError('rate_limited', `This job would exceed the monthly quota of ${plan.monthlyCreditQuota} credits.`, {
+              retryAfterSec: Math.ceil((nextMonthStart(now) - now) / 1000),
+            })
+          }
+        }
+        const id = newId('job', now)
+        const row: JobsTable = {
+          id,
+          accountId: req.auth.accountId,
+          apiKeyId: req.auth.apiKeyId,
+          dialect: req.dialect,
+          model: model.id,
+          type: model.type,
+          params: JSON.stringify(params),
+          price,
+          status: 'queued',
+          progress: 0,
+          errorCode: null,
+          errorMessage: null,
+          errorDetail: null,
+          provider: null,
+          channel: null,
+          upstreamId: null,
+          submitUncertain: 0,
+          attempt: 0,
+          pollCount: 0,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          nextRunAt: now,
+          deadlineAt: now + model.deadlineMs,
+          outputs: null,
+          webhookUrl: req.webhookUrl ?? null,
+          createdAt: now,
+          startedAt: null,
+          finishedAt: null,
+          updatedAt: now,
+          deletedAt: null,
+          refusedChannels: null,
+        }
+        await trx.insertInto('jobs').values(row).execute()
+        const held = await ledger.hold(trx, req.auth.accountId, id, price, now)
+        if (!held.ok) {
+          const f = await ledger.figures(trx, req.auth.accountId)
+          throw new AppError('insufficient_credits', `This job costs ${price} credits but only ${f?.available ?? 0} are available.`)
+        }
+        if (key !== undefined) {
+          await trx
+            .insertInto('idempotencyKeys')
+            .values({ accountId: req.auth.accountId, key, fingerprint: req.fingerprint ?? '', jobId: id, createdAt: now, expiresAt: now + deps.idempotencyTtlMs })
+            .execute()
+        }
+        return { job: toJob(row), replay: false }
+      })
+      if (!outcome.replay) deps.onSubmitted?.()
+      return outcome
+    } catch (err) {
+      // Another process committed the same key first: answer as its replay would.
+      if (key !== undefined && /unique|duplicate/i.test(String((err as Error)?.message))) {
+        const rec = await db.selectFrom('idempotencyKeys').selectAll().where('accountId', '=', req.auth.accountId).where('key', '=', key).executeTakeFirst()
+        if (rec && rec.fingerprint === req.fingerprint) {
+          const row = await db.selectFrom('jobs').selectAll().where('id', '=', rec.jobId).executeTakeFirstOrThrow()
+          return { job: toJob(row), replay: true }
+        }
+        throw new AppError('idempotency_conflict', 'This Idempotency-Key was already used with a different request body.', { field: 'Idempotency-Key' })
+      }
+      throw err
+    } finally {
+      if (flightKey) inFlight.delete(flightKey)
+    }
+  }
+
+  async function creditsUsedSince(trx: typeof db, accountId: string, since: number): Promise<number> {
+    const r = await trx
+      .selectFrom('jobs')
+      .select(sql<number>`coalesce(sum(price), 0)`.as('total'))
+      .where('accountId', '=', accountId)
+      .where('createdAt', '>=', since)
+      .where('status', 'in', ['queued', 'processing', 'succeeded'])
+      .executeTakeFirstOrThrow()
+    return Number(r.total)
+  }
+
+  async function get(accountId: string, id: string): Promise<Job | null> {
+    const row = await findOwned(accountId, id)
+    return row ? toJob(row) : null
+  }
+
+  /** True when the job exists but belongs to someone else (for dialects that answer 403). */
+  async function existsElsewhere(accountId: string, id: string): Promise<boolean> {
+    const row = await db.selectFrom('jobs').select('accountId').where('id', '=', id).executeTakeFirst()
+    return Boolean(row && row.accountId !== accountId)
+  }
+
+  async function list(accountId: string, q: ListQuery): Promise<{ jobs: Job[]; nextCursor: string | null }> {
+    const limit = Math.min(Math.max(q.limit ?? 20, 1), 100)
+    let query = db.selectFrom('jobs').selectAll().where('accountId', '=', accountId).where('deletedAt', 'is', null).orderBy('id', 'desc').limit(limit + 1)
+    if (q.status) query = query.where('status', '=', q.status)
+    if (q.type) query = query.where('type', '=', q.type)
+    if (q.cursor) query = query.where('id', '<', q.cursor)
+    const rows = await query.execute()
+    const page = rows.slice(0, limit).map(toJob)
+    return { jobs: page, nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null }
+  }
+
+  async function cancel(accountId: string, id: string): Promise<Job> {
+    const job: JobsTable = await db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('jobs').selectAll().where('id', '=', id).where('accountId', '=', accountId).executeTakeFirst()
+      if (!row) throw new AppError('not_found', 'No job with this id.')
+      if (row.status !== 'queued' && row.status !== 'processing') {
+        throw new AppError('job_not_cancellable', `The job is already ${row.status} and cannot be cancelled.`)
+      }
+      const now = clock.now()
+      // Compare-and-set on "still active": a worker that finished the job meanwhile won, and we
+      // change nothing. Any other worker write (a claim, a poll) does not stop a cancel; the
+      // worker's own fenced writes then fail on the changed status.
+      const res = await trx
+        .updateTable('jobs')
+        .set({ status: 'cancelled', errorCode: 'cancelled', errorMessage: 'The job was cancelled.', finishedAt: now, updatedAt: now, leaseOwner: null, leaseExpiresAt: null })
+        .where('id', '=', id)
+        .where('status', 'in', ['queued', 'processing'])
+        .executeTakeFirst()
+      if (Number(res.numUpdatedRows) !== 1) throw new AppError('job_not_cancellable', 'The job finished while it was being cancelled.')
+      await ledger.release(trx, accountId, id, row.price, 'cancelled', now)
+      await enqueueWebhook(trx, row, 'job.cancelled', now)
+      return trx.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+    })
+    deps.onCancelled?.(job)
+    return toJob(job)
+  }
+
+  function resultOutputs(job: Job): ResultOutput[] {
+    const expires = Math.floor(clock.now() / 1000) + deps.resultUrlTtlSec
+    return job.outputs.map((o) => ({
+      url: deps.storage.url(o.key, expires),
+      mimeType: o.mime,
+      width: o.width,
+      height: o.height,
+      durationSec: o.durationSec,
+      bytes: o.bytes,
+    }))
+  }
+
+  /** Deletes idempotency records past their expiry; jobs and ledger entries are never touched. */
+  async function sweepIdempotencyKeys(): Promise<number> {
+    const res = await db.deleteFrom('idempotencyKeys').where('expiresAt', '<=', clock.now()).executeTakeFirst()
+    return Number(res.numDeletedRows)
+  }
+
+  /**
+   * Waits until the job is terminal or `timeoutMs` (real time) passes; returns the latest state.
+   * Used by endpoints that answer synchronously. Polls the database, so it works whichever
+   * process runs the worker.
+   */
+  async function waitForTerminal(accountId: string, id: string, timeoutMs: number, signal?: AbortSignal): Promise<Job | null> {
+    const until = Date.now() + timeoutMs
+    let delay = 20
+    for (;;) {
+      const job = await get(accountId, id)
+      if (!job || job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') return job
+      if (Date.now() >= until || signal?.aborted) return job
+      await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, until - Date.now()))))
+      delay = Math.min(delay * 2, 250)
+    }
+  }
+
+  /**
+   * Deletes a job for the customer: cancels it (releasing its hold) when still active, removes
+   * its stored outputs, and hides it from reads. Ledger entries are kept.
+   */
+  async function remove(accountId: string, id: string): Promise<void> {
+    const row = await findOwned(accountId, id)
+    if (!row) throw new AppError('not_found', 'No job with this id.')
+    if (row.status === 'queued' || row.status === 'processing') {
+      await cancel(accountId, id).catch((err: unknown) => {
+        // Finished meanwhile: deleting it is still what the customer asked for.
+        if (!(err instanceof AppError && err.code === 'job_not_cancellable')) throw err
+      })
+    }
+    await db.updateTable('jobs').set({ deletedAt: clock.now() }).where('id', '=', id).where('accountId', '=', accountId).execute()
+    const outputs = toJob(row).outputs
+    const latest = await db.selectFrom('jobs').select('outputs').where('id', '=', id).executeTakeFirst()
+    const all = [...outputs, ...(latest?.outputs ? (JSON.parse(latest.outputs) as typeof outputs) : [])]
+    await Promise.all(all.map((o) => deps.storage.delete(o.key).catch(() => undefined)))
+  }
+
+  /** Prices a request without submitting it (for quotes and dialects that show a price). */
+  function quote(type: JobType, modelName: string | undefined, req: SubmitRequest): number {
+    return validate(type, modelName, req).price
+  }
+
+  return { checkUrl: (u: string) => deps.checkUrl?.(u) ?? null, submit, get, existsElsewhere, list, cancel, remove, waitForTerminal, resultOutputs, usage: (auth: AuthContext) => usageOf(db, prices, clock.now(), auth), sweepIdempotencyKeys, quote, storage: deps.storage }
+}
+
+export type JobService = ReturnType<typeof createJobService>

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto'
+import { rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { probeMedia } from '../media/probe.js'
+import { upscaleVideo } from '../media/upscale.js'
+import { upscaledDimensions } from '../media/dimensions.js'
+import { ProviderError, type ProviderOutput } from '../providers/provider.js'
+import type { VideoParams } from '../domain/params.js'
+import type { Storage } from '../storage/storage.js'
+import type { JobsTable } from '../store/schema.js'
+import type { StoredOutput } from './job-model.js'
+
+const EXT: Record<string, string> = {
+  'video/mp4': 'mp4',
+  'video/quicktime': 'mov',
+  'video/webm': 'webm',
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+}
+
+export interface OutputDeps {
+  storage: Storage
+  tmpDir: string
+  /** Fetches an upstream output URL into memory, with size and time caps. */
+  download(url: string): Promise<Uint8Array>
+}
+
+/**
+ * Re-hosts a finished job's outputs: fetched, probed (and upscaled when asked) and stored, so
+ * customer URLs never point at an upstream and outlive its expiring links.
+ */
+export async function storeOutputs(deps: OutputDeps, job: JobsTable, outputs: ProviderOutput[]): Promise<StoredOutput[]> {
+  const stored: StoredOutput[] = []
+  const temps: string[] = []
+  const tmp = () => {
+    const p = path.join(deps.tmpDir, `${job.id}-${randomUUID()}`)
+    temps.push(p)
+    return p
+  }
+  try {
+    for (const [i, out] of outputs.entries()) {
+      let file: string
+      if (out.kind === 'file') file = out.path
+      else {
+        file = tmp()
+        const bytes = out.kind === 'bytes' ? out.bytes : await deps.download(out.url).catch((err: unknown) => {
+          throw new ProviderError({ kind: 'retryable', code: 'output_unavailable', publicMessage: 'The generated output could not be retrieved.', detail: String((err as Error)?.message ?? err), cause: err })
+        })
+        await writeFile(file, bytes)
+      }
+      let info = await probeMedia(file)
+      const params = JSON.parse(job.params) as Partial<VideoParams>
+      if (job.type === 'video' && params.upscale && info.width && info.height) {
+        const target = upscaledDimensions(info.width, info.height, params.upscale)
+        const up = `${tmp()}.mp4`
+        temps.push(up)
+        await upscaleVideo(file, up, target.width, target.height)
+        file = up
+        info = await probeMedia(file)
+      }
+      const ext = EXT[info.mime] ?? 'bin'
+      const key = `results/${job.id}/${i}.${ext}`
+      const bytes = await deps.storage.put(key, { path: file }, info.mime)
+      stored.push({ key, mime: info.mime, width: info.width, height: info.height, durationSec: info.durationSec, bytes, hasAudio: info.hasAudio })
+    }
+    return stored
+  } catch (err) {
+    await Promise.all(stored.map((s) => deps.storage.delete(s.key).catch(() => undefined)))
+    throw err
+  } finally {
+    await Promise.all(temps.map((t) => rm(t, { force: true })))
+    await Promise.all(outputs.map((o) => (o.kind === 'file' ? rm(o.path, { force: true }) : undefined)))
+  }
+}

@@ -1,0 +1,259 @@
+import { mkdirSync } from 'node:fs'
+import { resolveModel } from '../catalog/models.js'
+import { nextPollDelayMs, retryDelayMs } from '../domain/poll-schedule.js'
+import { ProviderError, type ProviderContext, type ProviderJob, type ProviderLogger } from '../providers/provider.js'
+import { claimDueJobs } from './claim.js'
+import { createClaimLoop } from './claim-loop.js'
+import { enqueueWebhook } from '../webhooks/outbox.js'
+import { storeOutputs, type OutputDeps } from './store-outputs.js'
+import { createTransitions } from './transitions.js'
+import type { Clock } from '../domain/clock.js'
+import type { CanonicalParams } from '../domain/params.js'
+import type { Route, Router } from '../providers/registry.js'
+import type { Store } from '../store/db.js'
+import type { JobsTable } from '../store/schema.js'
+
+export interface WorkerDeps extends OutputDeps {
+  store: Store
+  clock: Clock
+  router: Router
+  log: ProviderLogger
+  ownerId: string
+  leaseMs: number
+  concurrency: number
+  idleMs: number
+  /** Where upstream callbacks reach this deployment, when it is reachable. */
+  callbackBaseUrl?: string
+  /** Told after every terminal transition this worker made (webhooks hook in here). */
+  onTerminal?: (jobId: string) => void
+  /** Housekeeping run with the deadline sweep (e.g. expiring idempotency keys). */
+  maintenance?: () => Promise<unknown>
+}
+
+const SWEEP_EVERY_MS = 5_000
+
+/**
+ * Claims due jobs with leases, submits them, polls them on their own schedule, stores their
+ * outputs and settles credits. Runs in the API process by default, or alone (`--role worker`).
+ */
+export function createWorker(deps: WorkerDeps) {
+  const { store, clock, router, log } = deps
+  const tx = createTransitions(store)
+  mkdirSync(deps.tmpDir, { recursive: true })
+
+  function ctxFor(route: Route, job: JobsTable): ProviderContext {
+    return {
+      channel: route.channel,
+      clock,
+      log,
+      tmpDir: deps.tmpDir,
+      ...(deps.callbackBaseUrl ? { callbackUrl: `${deps.callbackBaseUrl}/internal/callbacks/${route.channel.id}?job=${job.id}` } : {}),
+    }
+  }
+
+  function providerJob(row: JobsTable): ProviderJob {
+    return { id: row.id, model: row.model, type: row.type, params: JSON.parse(row.params) as CanonicalParams, submittedAt: row.startedAt }
+  }
+
+  function terminal(ok: boolean, row: JobsTable): void {
+    if (ok) deps.onTerminal?.(row.id)
+  }
+
+  async function finish(row: JobsTable, route: Route, outputs: Parameters<typeof storeOutputs>[2], actualCost?: number): Promise<void> {
+    const stored = await storeOutputs(deps, row, outputs)
+    const ok = await tx.succeed(row, stored, actualCost, clock.now())
+    if (!ok) {
+      // Someone else decided first (cancel, deadline, a newer lease): keep nothing, charge nothing.
+      await Promise.all(stored.map((s) => deps.storage.delete(s.key).catch(() => undefined)))
+      log.warn({ jobId: row.id, channel: route.channel.id }, 'late success ignored: the job was already settled')
+    }
+    terminal(ok, row)
+  }
+
+  async function submitStep(row: JobsTable): Promise<void> {
+    const now = clock.now()
+    // An uncertain submit must be settled on the same channel before anything else is tried.
+    const refused = row.refusedChannels ? row.refusedChannels.split(',') : []
+    const chosen = row.submitUncertain && row.channel ? router.byChannel(row.channel) : null
+    const route = chosen ?? (await router.route(row.model, refused)) ?? (refused.length ? await router.route(row.model) : null)
+    if (!route) {
+      // Every channel is saturated or unhealthy: the job waits in the queue, it does not fail.
+      await tx.update(row, { nextRunAt: now + 2_000 }, now)
+      return
+    }
+    if (!chosen) {
+      try {
+        await submitVia(row, route, now)
+      } finally {
+        router.settle?.(route.channel.id)
+      }
+      return
+    }
+    await submitVia(row, route, now)
+  }
+
+  async function submitVia(row: JobsTable, route: Route, now: number): Promise<void> {
+    if (router.takeToken && !router.takeToken(route.channel.id)) {
+      await tx.update(row, { nextRunAt: now + 250 }, now)
+      return
+    }
+    const pjob = providerJob(row)
+    const ctx = ctxFor(route, row)
+    if (row.submitUncertain && route.provider.findExisting) {
+      const existing = await route.provider.findExisting(pjob, ctx)
+      if (existing) {
+        await accepted(row, route, existing.upstreamId, now)
+        return
+      }
+    }
+    // Record the intent before calling out: if we crash mid-call, the next owner checks first.
+    if (!(await tx.mark(row, { submitUncertain: 1, channel: route.channel.id, provider: route.provider.name }, now))) return
+    const res = await route.provider.submit({ ...pjob, submittedAt: now }, ctx)
+    router.reportSuccess?.(route.channel.id)
+    if (!('outputs' in res)) {
+      await accepted(row, route, res.upstreamId, now)
+      return
+    }
+    // A synchronous upstream answered with the result itself.
+    if (!(await tx.mark(row, { upstreamId: res.upstreamId, startedAt: now, submitUncertain: 0 }, now))) return
+    await finish({ ...row, upstreamId: res.upstreamId, startedAt: now, channel: route.channel.id, provider: route.provider.name }, route, res.outputs)
+  }
+
+  async function accepted(row: JobsTable, route: Route, upstreamId: string, now: number): Promise<void> {
+    const typical = resolveModel(row.model)?.typicalMs ?? 60_000
+    const firstPoll = route.provider.name === 'studio' ? 0 : nextPollDelayMs(typical, 0)
+    await tx.update(
+      row,
+      { status: 'processing', upstreamId, channel: route.channel.id, provider: route.provider.name, startedAt: row.startedAt ?? now, submitUncertain: 0, pollCount: 0, nextRunAt: now + firstPoll },
+      now,
+    )
+  }
+
+  async function pollStep(row: JobsTable): Promise<void> {
+    const route = row.channel ? router.byChannel(row.channel) : null
+    const now = clock.now()
+    if (!route || !row.upstreamId) {
+      // The accepting channel was removed from config; only its deadline can end the job now.
+      log.error({ jobId: row.id, channel: row.channel }, 'job accepted by a channel that no longer exists')
+      await tx.update(row, { nextRunAt: now + 60_000 }, now)
+      return
+    }
+    if (router.takeToken && !router.takeToken(route.channel.id)) {
+      await tx.update(row, { nextRunAt: now + 250 }, now)
+      return
+    }
+    const res = await route.provider.get(row.upstreamId, providerJob(row), ctxFor(route, row))
+    if (res.state === 'queued' || res.state === 'running') {
+      const typical = resolveModel(row.model)?.typicalMs ?? 60_000
+      const delay = res.nextPollMs ?? nextPollDelayMs(typical, row.pollCount + 1)
+      const progress = Math.max(row.progress, Math.min(99, Math.round(res.progress ?? row.progress)))
+      const moved = await tx.update(row, { progress, pollCount: row.pollCount + 1, nextRunAt: now + delay }, now)
+      // Progress events go only to keys that opted in (enqueueWebhook checks).
+      if (moved && progress > row.progress) await enqueueWebhook(store.db, row, 'job.progress', now)
+      return
+    }
+    if (res.state === 'failed') throw res.error
+    if (res.state === 'succeeded') await finish(row, route, res.outputs, res.actualCost)
+  }
+
+  async function onError(row: JobsTable, err: unknown): Promise<void> {
+    const now = clock.now()
+    // Re-read: a step may have moved the row (and its fencing values) before it threw.
+    const current = await store.db.selectFrom('jobs').selectAll().where('id', '=', row.id).where('attempt', '=', row.attempt).executeTakeFirst()
+    if (!current || (current.status !== 'queued' && current.status !== 'processing')) return
+    const pe =
+      err instanceof ProviderError
+        ? err
+        : new ProviderError({ kind: 'retryable', code: 'generation_failed', publicMessage: 'The generation failed.', detail: String((err as Error)?.stack ?? err), cause: err })
+    log.warn({ jobId: row.id, channel: current.channel, kind: pe.kind, code: pe.code, detail: pe.detail }, 'job step failed')
+    const backoff = now + retryDelayMs(Math.min(current.attempt, 12), pe.retryAfterMs)
+    const submitting = !current.upstreamId
+    if (current.channel && pe.kind !== 'user') router.reportFailure?.(current.channel, pe.kind === 'config')
+    switch (pe.kind) {
+      case 'retryable': {
+        if (!submitting) {
+          await tx.update(current, { nextRunAt: backoff, errorDetail: pe.detail ?? null }, now)
+          return
+        }
+        // A refused submit proves the upstream did not take the job: fail over to another channel
+        // at once if there is one, else back off and try them all again.
+        const refused = [...new Set([...(current.refusedChannels?.split(',') ?? []), ...(current.channel ? [current.channel] : [])])]
+        const other = await router.route(current.model, refused)
+        if (other) router.settle?.(other.channel.id)
+        await tx.update(
+          current,
+          { channel: null, provider: null, submitUncertain: 0, refusedChannels: other ? refused.join(',') : null, nextRunAt: other ? now : backoff, errorDetail: pe.detail ?? null },
+          now,
+        )
+        return
+      }
+      case 'unknown':
+        // The upstream may have the job: stay on this channel and check before resubmitting.
+        await tx.update(current, { nextRunAt: backoff, errorDetail: pe.detail ?? null }, now)
+        return
+      case 'user':
+        terminal(await tx.fail(current, pe.code, pe.publicMessage, pe.detail ?? null, now), current)
+        return
+      case 'config': {
+        const refused = [...new Set([...(current.refusedChannels?.split(',') ?? []), ...(current.channel ? [current.channel] : [])])]
+        const other = submitting ? await router.route(current.model, refused) : null
+        if (other) {
+          router.settle?.(other.channel.id)
+          await tx.update(current, { channel: null, provider: null, submitUncertain: 0, refusedChannels: refused.join(','), nextRunAt: now, errorDetail: pe.detail ?? null }, now)
+          return
+        }
+        terminal(await tx.fail(current, 'service_unavailable', 'No generation channel could run the job.', pe.detail ?? null, now), current)
+        return
+      }
+    }
+  }
+
+  async function step(row: JobsTable): Promise<void> {
+    try {
+      if (row.upstreamId && row.status === 'processing') await pollStep(row)
+      else await submitStep(row)
+    } catch (err) {
+      await onError(row, err).catch((e: unknown) => log.error({ jobId: row.id, err: String(e) }, 'could not record a job failure'))
+    }
+  }
+
+  let lastSweep = 0
+  const loop = createClaimLoop({
+    name: 'worker',
+    concurrency: deps.concurrency,
+    idleMs: deps.idleMs,
+    log,
+    async beforeClaim() {
+      const now = clock.now()
+      if (now - lastSweep < SWEEP_EVERY_MS) return
+      lastSweep = now
+      for (const j of await tx.sweepDeadlines(now)) deps.onTerminal?.(j.id)
+      await deps.maintenance?.()
+    },
+    claim: (free) => claimDueJobs(store, deps.ownerId, clock.now(), deps.leaseMs, free),
+    run: step,
+  })
+
+  return {
+    tick: loop.tick,
+    wake: loop.wake,
+    drain: loop.drain,
+    start: loop.start,
+    /** Forces a deadline sweep now; returns the ids it failed. */
+    async sweep(): Promise<string[]> {
+      const swept = await tx.sweepDeadlines(clock.now())
+      for (const j of swept) deps.onTerminal?.(j.id)
+      return swept.map((j) => j.id)
+    },
+    /** Stops claiming, lets running steps finish, then hands back any lease still held. */
+    async stop(graceMs = 10_000): Promise<void> {
+      await loop.stop(graceMs)
+      await store.db.updateTable('jobs').set({ leaseOwner: null, leaseExpiresAt: null }).where('leaseOwner', '=', deps.ownerId).execute()
+    },
+    get running(): number {
+      return loop.running
+    },
+  }
+}
+
+export type Worker = ReturnType<typeof createWorker>

@@ -1,0 +1,137 @@
+import { open, stat } from 'node:fs/promises'
+import { runFfprobe } from './run-ffmpeg.js'
+
+export interface MediaInfo {
+  mime: string
+  width: number | null
+  height: number | null
+  durationSec: number | null
+  /** Video frame rate (r_frame_rate), null for stills and audio. */
+  fps: number | null
+  hasAudio: boolean
+  videoCodec: string | null
+  audioCodec: string | null
+  bytes: number
+}
+
+interface FfStream {
+  codec_type?: string
+  codec_name?: string
+  width?: number
+  height?: number
+  r_frame_rate?: string
+  duration?: string
+  disposition?: { attached_pic?: number }
+}
+interface FfFormat {
+  format_name?: string
+  duration?: string
+  tags?: { major_brand?: string }
+}
+
+const STILL_CODECS: Record<string, string> = {
+  png: 'image/png',
+  apng: 'image/apng',
+  mjpeg: 'image/jpeg',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  bmp: 'image/bmp',
+  tiff: 'image/tiff',
+}
+
+const AUDIO_FORMATS: Record<string, string> = {
+  mp3: 'audio/mpeg',
+  wav: 'audio/wav',
+  ogg: 'audio/ogg',
+  flac: 'audio/flac',
+  aac: 'audio/aac',
+}
+
+function num(v: string | undefined): number | null {
+  if (v === undefined) return null
+  const n = Number(v)
+  return Number.isFinite(n) ? n : null
+}
+
+function rate(v: string | undefined): number | null {
+  const m = /^(\d+)\/(\d+)$/.exec(v ?? '')
+  if (!m) return null
+  const n = Number(m[1])
+  const d = Number(m[2])
+  return d > 0 && n > 0 ? n / d : null
+}
+
+function mimeFromProbe(format: FfFormat, video: FfStream | undefined, audio: FfStream | undefined): string | null {
+  const names = (format.format_name ?? '').split(',')
+  const has = (n: string): boolean => names.includes(n)
+  // Image demuxers are named "<codec>_pipe" (png_pipe, jpeg_pipe) or "image2".
+  if (video && (names.some((n) => n.endsWith('_pipe')) || has('image2') || has('gif'))) {
+    const still = STILL_CODECS[video.codec_name ?? '']
+    if (still) return still
+  }
+  if (has('mp4') || has('mov')) {
+    if (video && !video.disposition?.attached_pic) return format.tags?.major_brand?.trim() === 'qt' ? 'video/quicktime' : 'video/mp4'
+    return 'audio/mp4'
+  }
+  if (has('webm') || has('matroska')) {
+    const webm = ['vp8', 'vp9', 'av1'].includes(video?.codec_name ?? '') || (!video && ['opus', 'vorbis'].includes(audio?.codec_name ?? ''))
+    if (webm) return video ? 'video/webm' : 'audio/webm'
+    return video ? 'video/x-matroska' : 'audio/x-matroska'
+  }
+  for (const n of names) {
+    const a = AUDIO_FORMATS[n]
+    if (a) return a
+  }
+  return null
+}
+
+/** Magic-byte fallback for what ffprobe names but we do not map. */
+export function sniffMime(head: Buffer): string | null {
+  if (head.length >= 8 && head.readUInt32BE(0) === 0x89504e47) return 'image/png'
+  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg'
+  if (head.length >= 12 && head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return 'image/webp'
+  if (head.length >= 12 && head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WAVE') return 'audio/wav'
+  if (head.length >= 6 && head.toString('latin1', 0, 4) === 'GIF8') return 'image/gif'
+  if (head.length >= 8 && head.toString('latin1', 4, 8) === 'ftyp') return 'video/mp4'
+  if (head.length >= 4 && head.readUInt32BE(0) === 0x1a45dfa3) return 'video/webm'
+  if (head.length >= 3 && head.toString('latin1', 0, 3) === 'ID3') return 'audio/mpeg'
+  return null
+}
+
+async function readHead(file: string): Promise<Buffer> {
+  const fh = await open(file, 'r')
+  try {
+    const buf = Buffer.alloc(16)
+    const { bytesRead } = await fh.read(buf, 0, 16, 0)
+    return buf.subarray(0, bytesRead)
+  } finally {
+    await fh.close()
+  }
+}
+
+export async function probeMedia(file: string, signal?: AbortSignal): Promise<MediaInfo> {
+  const { size } = await stat(file)
+  const { stdout } = await runFfprobe(['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', file], {
+    signal,
+    timeoutMs: 30_000,
+    maxStdoutBytes: 4 * 1024 * 1024,
+  })
+  const parsed = JSON.parse(stdout.toString('utf8')) as { streams?: FfStream[]; format?: FfFormat }
+  const streams = parsed.streams ?? []
+  const format = parsed.format ?? {}
+  const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic) ?? streams.find((s) => s.codec_type === 'video')
+  const audio = streams.find((s) => s.codec_type === 'audio')
+  const mime = mimeFromProbe(format, video, audio) ?? sniffMime(await readHead(file)) ?? 'application/octet-stream'
+  const still = mime.startsWith('image/')
+  return {
+    mime,
+    width: video?.width ?? null,
+    height: video?.height ?? null,
+    durationSec: still ? null : (num(format.duration) ?? num(video?.duration) ?? num(audio?.duration)),
+    fps: still || !video ? null : rate(video.r_frame_rate),
+    hasAudio: audio !== undefined,
+    videoCodec: video?.codec_name ?? null,
+    audioCodec: audio?.codec_name ?? null,
+    bytes: size,
+  }
+}

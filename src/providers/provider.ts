@@ -1,0 +1,117 @@
+import type { Clock } from '../domain/clock.js'
+import type { CanonicalParams, JobType } from '../domain/params.js'
+import type { CallbackContext, CallbackRequest } from './http-json.js'
+
+/** What a provider sees of a job: never the account, the key or the ledger. */
+export interface ProviderJob {
+  id: string
+  model: string
+  type: JobType
+  params: CanonicalParams
+  /** Unix ms when the worker first submitted this job upstream; set once accepted. */
+  submittedAt: number | null
+}
+
+/** The channel a job runs on: upstream address, credentials and model mapping. */
+export interface ChannelConfig {
+  id: string
+  provider: string
+  baseUrl: string
+  /** The secret itself, read from the environment; never logged or stored. */
+  apiKey: string
+  /** Our model id → the upstream's model id. */
+  models: Record<string, string>
+  options: Record<string, unknown>
+}
+
+export interface ProviderLogger {
+  info(obj: object, msg?: string): void
+  warn(obj: object, msg?: string): void
+  error(obj: object, msg?: string): void
+}
+
+export interface ProviderContext {
+  channel: ChannelConfig
+  clock: Clock
+  log: ProviderLogger
+  /** A directory the provider may write temporary output files into. */
+  tmpDir: string
+  /** Where upstream callbacks for this job should be sent, when the operator exposes one. */
+  callbackUrl?: string
+  signal?: AbortSignal
+}
+
+/** One output of a finished job, before Reelay stores it. */
+export type ProviderOutput =
+  | { kind: 'url'; url: string; mime?: string }
+  | { kind: 'bytes'; bytes: Uint8Array; mime: string }
+  | { kind: 'file'; path: string; mime: string }
+
+export type SubmitResult =
+  | { upstreamId: string }
+  | { upstreamId: string; outputs: ProviderOutput[] }
+
+export type PollResult =
+  /** `nextPollMs` lets a provider that knows better (e.g. a simulated latency) shape the schedule. */
+  | { state: 'queued' | 'running'; progress?: number; nextPollMs?: number }
+  | { state: 'succeeded'; outputs: ProviderOutput[]; actualCost?: number }
+  | { state: 'failed'; error: ProviderError }
+
+export type ProviderErrorKind =
+  /** Try again later; the job is kept. */
+  | 'retryable'
+  /** The customer's input or content was refused: the job fails and the hold is released. */
+  | 'user'
+  /** Auth, model access or configuration: the channel is unhealthy. */
+  | 'config'
+  /** The outcome is not known (timeout after sending): check before resubmitting. */
+  | 'unknown'
+
+/** The one error class every adapter throws or returns. */
+export class ProviderError extends Error {
+  readonly kind: ProviderErrorKind
+  /** A stable code for the customer, e.g. `content_rejected`, `invalid_input`, `upstream_failed`. */
+  readonly code: string
+  /** A message safe to show a customer: no upstream names, keys or raw bodies. */
+  readonly publicMessage: string
+  readonly retryAfterMs: number | undefined
+  /** Operator-only detail (raw upstream status and body excerpt). */
+  readonly detail: string | undefined
+
+  constructor(opts: {
+    kind: ProviderErrorKind
+    code: string
+    publicMessage: string
+    detail?: string
+    retryAfterMs?: number
+    cause?: unknown
+  }) {
+    super(opts.detail ?? opts.publicMessage, { cause: opts.cause })
+    this.name = 'ProviderError'
+    this.kind = opts.kind
+    this.code = opts.code
+    this.publicMessage = opts.publicMessage
+    this.retryAfterMs = opts.retryAfterMs
+    this.detail = opts.detail
+  }
+}
+
+export interface Provider {
+  readonly name: string
+  /** Sends the job upstream. Must not be called twice for one attempt. */
+  submit(job: ProviderJob, ctx: ProviderContext): Promise<SubmitResult>
+  /** Asks the upstream where the job is. Never called because a customer polled. */
+  get(upstreamId: string, job: ProviderJob, ctx: ProviderContext): Promise<PollResult>
+  /** Best effort; upstreams that cannot cancel simply resolve. */
+  cancel(upstreamId: string, ctx: ProviderContext): Promise<void>
+  /**
+   * For an ambiguous submit (timeout): finds the upstream task if it exists, so a retry never
+   * bills twice. Returns null when the upstream proves it has no such task.
+   */
+  findExisting?(job: ProviderJob, ctx: ProviderContext): Promise<{ upstreamId: string } | null>
+  /**
+   * Reads an upstream callback (verifying its signature where the upstream signs). It only names
+   * the task; the worker then re-fetches it, so a forged callback can at most cause one poll.
+   */
+  parseCallback?(req: CallbackRequest, ctx: CallbackContext): { upstreamId: string } | null
+}

@@ -1,0 +1,33 @@
+import type { ChannelConfig, Provider } from './provider.js'
+
+export interface Route {
+  provider: Provider
+  channel: ChannelConfig
+}
+
+/** Picks where a job runs. The worker sees only this and the Provider interface. */
+export interface Router {
+  /** A channel for a new submission of `model` (skipping `exclude`), or null when none can take it now. */
+  route(model: string, exclude?: string[]): Promise<Route | null>
+  /** The channel that accepted a job earlier: polls always go back through it. */
+  byChannel(channelId: string): Route | null
+  /** Whether any configured channel serves the model at all (healthy or not). */
+  hasChannelFor(model: string): boolean
+  reportSuccess?(channelId: string): void
+  /** `hard` opens the breaker at once (auth or configuration errors). */
+  reportFailure?(channelId: string, hard: boolean): void
+  /** Takes one token of the channel's upstream call rate; false means wait. */
+  takeToken?(channelId: string): boolean
+  /** The submit `route` chose has been recorded on the job (or abandoned): drop its reservation. */
+  settle?(channelId: string): void
+}
+
+/** Every model runs on one provider; the embedded default routes everything to `studio`. */
+export function singleProviderRouter(provider: Provider, channel: ChannelConfig): Router {
+  const route = { provider, channel }
+  return {
+    route: async () => route,
+    byChannel: (id) => (id === channel.id ? route : null),
+    hasChannelFor: () => true,
+  }
+}

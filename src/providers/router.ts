@@ -1,0 +1,100 @@
+import { CircuitBreaker } from './circuit-breaker.js'
+import type { Clock } from '../domain/clock.js'
+import type { ChannelSpec } from './channels.js'
+import type { Provider } from './provider.js'
+import type { Route, Router } from './registry.js'
+
+export interface ChannelRouterDeps {
+  channels: ChannelSpec[]
+  providers: Record<string, Provider>
+  clock: Clock
+  /** Jobs a channel is running now (accepted, not finished), across all processes. */
+  countActive(channelId: string): Promise<number>
+  random?: () => number
+}
+
+/**
+ * Chooses a channel by model, priority, weight, health and free capacity. Lower `priority`
+ * numbers are tried first; within a priority, weight decides. A channel at `maxConcurrent`
+ * is skipped, and when every channel is full the job simply stays queued.
+ */
+export function createChannelRouter(deps: ChannelRouterDeps): Router & {
+  reportSuccess(channelId: string): void
+  reportFailure(channelId: string, hard: boolean): void
+  breakerState(channelId: string): string
+  /** Takes one token of the channel's upstream call rate; false means wait. */
+  takeToken(channelId: string): boolean
+  settle(channelId: string): void
+} {
+  const random = deps.random ?? Math.random
+  // Submits chosen but not yet recorded on their job: counted so one tick cannot overfill a channel.
+  const reserved = new Map<string, number>()
+  const routes = new Map<string, Route & { spec: ChannelSpec; breaker: CircuitBreaker; tokens: number; refilledAt: number }>()
+  for (const spec of deps.channels) {
+    const provider = deps.providers[spec.provider]
+    if (!provider) throw new Error(`No provider ${spec.provider} for channel ${spec.id}`)
+    routes.set(spec.id, { provider, channel: spec, spec, breaker: new CircuitBreaker(5, 30_000), tokens: spec.ratePerSecond, refilledAt: deps.clock.now() })
+  }
+
+  function pickWeighted<T extends { spec: ChannelSpec }>(items: T[]): T | undefined {
+    const total = items.reduce((a, r) => a + r.spec.weight, 0)
+    let x = random() * total
+    for (const r of items) {
+      x -= r.spec.weight
+      if (x < 0) return r
+    }
+    return items.at(-1)
+  }
+
+  return {
+    async route(model, exclude = []) {
+      const now = deps.clock.now()
+      const candidates = [...routes.values()].filter((r) => r.spec.models[model] !== undefined && !exclude.includes(r.spec.id) && r.breaker.state(now) !== 'open')
+      const priorities = [...new Set(candidates.map((r) => r.spec.priority))].sort((a, b) => a - b)
+      for (const p of priorities) {
+        let group = candidates.filter((r) => r.spec.priority === p)
+        while (group.length > 0) {
+          const r = pickWeighted(group)!
+          group = group.filter((g) => g !== r)
+          reserved.set(r.spec.id, (reserved.get(r.spec.id) ?? 0) + 1)
+          const active = (await deps.countActive(r.spec.id)) + (reserved.get(r.spec.id) ?? 0) - 1
+          if (active >= r.spec.maxConcurrent || !r.breaker.allow(now)) {
+            reserved.set(r.spec.id, (reserved.get(r.spec.id) ?? 1) - 1)
+            continue
+          }
+          return r
+        }
+      }
+      return null
+    },
+    byChannel(id) {
+      return routes.get(id) ?? null
+    },
+    hasChannelFor(model) {
+      return [...routes.values()].some((r) => r.spec.models[model] !== undefined)
+    },
+    settle(id) {
+      const n = reserved.get(id) ?? 0
+      if (n > 0) reserved.set(id, n - 1)
+    },
+    reportSuccess(id) {
+      routes.get(id)?.breaker.success()
+    },
+    reportFailure(id, hard) {
+      routes.get(id)?.breaker.failure(deps.clock.now(), hard)
+    },
+    breakerState(id) {
+      return routes.get(id)?.breaker.state(deps.clock.now()) ?? 'unknown'
+    },
+    takeToken(id) {
+      const r = routes.get(id)
+      if (!r) return false
+      const now = deps.clock.now()
+      r.tokens = Math.min(r.spec.ratePerSecond, r.tokens + ((now - r.refilledAt) / 1000) * r.spec.ratePerSecond)
+      r.refilledAt = now
+      if (r.tokens < 1) return false
+      r.tokens -= 1
+      return true
+    },
+  }
+}

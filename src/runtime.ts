@@ -1,0 +1,158 @@
+import os from 'node:os'
+import path from 'node:path'
+import pino from 'pino'
+import { createAccounts } from './accounts/accounts.js'
+import { loadPriceBook } from './catalog/prices.js'
+import { systemClock, type Clock } from './domain/clock.js'
+import { createJobService } from './jobs/job-service.js'
+import { createWorker } from './jobs/worker.js'
+import { createMemoryLimiter } from './api/limits.js'
+import { createStudioProvider } from './providers/studio/index.js'
+import type { Router } from './providers/registry.js'
+import { createRouter } from './providers/index.js'
+import { loadChannels } from './providers/channels.js'
+import { createFsStorage } from './storage/fs-storage.js'
+import { openStore } from './store/db.js'
+import { migrateToLatest } from './store/migrate.js'
+import { loadOrCreateSecret } from './store/secrets.js'
+import { createNotifier } from './store/notify.js'
+import { checkUrlSyntax } from './net/url-policy.js'
+import { safeFetch } from './net/safe-fetch.js'
+import { DIALECTS } from './api/dialects/index.js'
+import { createWebhookEndpoints } from './webhooks/endpoints.js'
+import { createWebhookDispatcher } from './webhooks/dispatcher.js'
+import { createDeliveryLog } from './webhooks/delivery-log.js'
+import { toJob } from './jobs/job-model.js'
+import { createCallbackHandler } from './jobs/callbacks.js'
+import type { WebhookEvent } from './webhooks/outbox.js'
+import type { AppDeps } from './api/deps.js'
+import type { Config } from './config.js'
+
+export interface RuntimeOptions {
+  clock?: Clock
+  /** Overrides where jobs run (tests plug fake upstreams in here). */
+  router?: Router
+  logger?: pino.Logger
+  workerId?: string
+  /** Where channel API keys are read from (default: process.env). */
+  env?: Record<string, string | undefined>
+}
+
+/** Wires the store, services and worker from one config; shared by `main.ts`, the CLI and tests. */
+export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
+  const clock = opts.clock ?? systemClock
+  const log = opts.logger ?? pino({ level: config.REELAY_LOG_LEVEL })
+  const store = openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, synchronous: config.REELAY_SQLITE_SYNCHRONOUS, poolSize: config.REELAY_DB_POOL_SIZE })
+  await migrateToLatest(store.db, store.caps.dialect)
+  const prices = loadPriceBook(config.pricesFile)
+  const notifier = createNotifier(store, config.DATABASE_URL)
+  const fileUrlSecret = await loadOrCreateSecret(store, 'file-urls')
+  // The AWS SDK is large: loaded only when S3 is configured.
+  const s3 = config.REELAY_S3_BUCKET
+    ? (await import('./storage/s3-storage.js')).createS3Storage(
+        {
+          bucket: config.REELAY_S3_BUCKET,
+          endpoint: config.REELAY_S3_ENDPOINT,
+          region: config.REELAY_S3_REGION,
+          accessKeyId: config.REELAY_S3_ACCESS_KEY_ID,
+          secretAccessKey: config.REELAY_S3_SECRET_ACCESS_KEY,
+          forcePathStyle: config.REELAY_S3_FORCE_PATH_STYLE,
+        },
+        clock,
+      )
+    : null
+  // Convenient for MinIO and local setups; on AWS the bucket normally exists already.
+  await s3?.ensureBucket().catch((err: unknown) => log.warn({ err: String(err) }, 'could not check or create the S3 bucket'))
+  const storage = s3 ?? createFsStorage({ root: path.join(config.dataDir, 'files'), publicUrl: config.publicUrl, secret: fileUrlSecret })
+  const accounts = createAccounts(store, clock)
+  const urlPolicy = { allowPrivate: config.REELAY_ALLOW_PRIVATE_URLS }
+  const studio = createStudioProvider({ latencyMs: config.REELAY_STUDIO_LATENCY_MS, failureRate: config.REELAY_STUDIO_FAILURE_RATE })
+  const channels = loadChannels(config.REELAY_CHANNELS_FILE, opts.env ?? process.env)
+  const router = opts.router ?? createRouter({ channels, studio, store, clock, urlPolicy })
+  let worker: ReturnType<typeof createWorker> | null = null
+  const ownerId = opts.workerId ?? `${os.hostname()}:${process.pid}`
+  const endpoints = createWebhookEndpoints(store, clock, config.REELAY_WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000)
+  const jobs = createJobService({
+    store,
+    clock,
+    prices,
+    storage,
+    idempotencyTtlMs: config.REELAY_IDEMPOTENCY_TTL_HOURS * 3_600_000,
+    resultUrlTtlSec: config.REELAY_RESULT_URL_TTL_SECONDS,
+    checkUrl: (u) => {
+      // Files this deployment stored itself (e.g. uploaded edit images) are ours, not a customer's target.
+      if (u.startsWith(`${config.publicUrl}/files/`)) return null
+      const r = checkUrlSyntax(u, urlPolicy)
+      return r.ok ? null : r.reason
+    },
+    onSubmitted: () => {
+      worker?.wake()
+      void notifier.notify('reelay_jobs')
+    },
+    onCancelled: (job) => {
+      dispatcher.wake()
+      void notifier.notify('reelay_webhooks')
+      void cancelUpstream(job)
+    },
+  })
+  worker = createWorker({
+    store,
+    clock,
+    router,
+    storage,
+    log: log.child({ component: 'worker' }),
+    ownerId,
+    onTerminal: () => dispatcher.wake(),
+    maintenance: () => jobs.sweepIdempotencyKeys(),
+    leaseMs: config.REELAY_LEASE_MS,
+    concurrency: config.REELAY_WORKER_CONCURRENCY,
+    idleMs: config.REELAY_WORKER_IDLE_MS,
+    tmpDir: path.join(config.dataDir, 'tmp'),
+    callbackBaseUrl: config.publicUrl,
+    download: async (url) =>
+      (await safeFetch(url, { policy: urlPolicy, timeoutMs: 120_000, maxBytes: 512 * 1024 * 1024, followRedirects: 3, acceptMime: ['image/', 'video/', 'application/octet-stream'] })).body,
+  })
+  const dispatcher = createWebhookDispatcher({
+    store,
+    clock,
+    log: log.child({ component: 'webhooks' }),
+    endpoints,
+    ownerId,
+    scheduleMs: config.REELAY_WEBHOOK_SCHEDULE,
+    concurrency: config.REELAY_WEBHOOK_CONCURRENCY,
+    timeoutMs: config.REELAY_WEBHOOK_TIMEOUT_MS,
+    leaseMs: Math.max(config.REELAY_LEASE_MS, config.REELAY_WEBHOOK_TIMEOUT_MS * 2),
+    policy: urlPolicy,
+    async render(d) {
+      // Rendered from the job as it is now: terminal, since events are queued with the transition.
+      const row = await store.db.selectFrom('jobs').selectAll().where('id', '=', d.jobId).executeTakeFirstOrThrow()
+      const job = toJob(row)
+      const dialect = DIALECTS.find((x) => x.name === job.dialect && x.webhookPayload) ?? DIALECTS[0]!
+      return dialect.webhookPayload!(job, d.event as WebhookEvent, jobs.resultOutputs(job))
+    },
+  })
+  /** Best effort: tell the accepting upstream to stop, so an abandoned job costs nothing more. */
+  async function cancelUpstream(job: { id: string; channel: string | null; upstreamId: string | null }): Promise<void> {
+    const route = job.channel ? router.byChannel(job.channel) : null
+    if (!route || !job.upstreamId) return
+    await route.provider
+      .cancel(job.upstreamId, { channel: route.channel, clock, log, tmpDir: path.join(config.dataDir, 'tmp') })
+      .catch((err: unknown) => log.warn({ jobId: job.id, channel: job.channel, err: String(err) }, 'upstream cancel failed'))
+  }
+  const callbacks = createCallbackHandler({ store, router, clock, onHint: () => worker?.wake(), log })
+  const deliveryLog = createDeliveryLog(store, clock, () => dispatcher.wake())
+  const redisLimiter = config.REDIS_URL ? await (await import('./api/redis-limiter.js')).createRedisLimiter(config.REDIS_URL) : null
+  const appDeps: AppDeps = { config, clock, store, accounts, jobs, prices, limiter: redisLimiter ?? createMemoryLimiter(), fileUrlSecret, webhooks: { endpoints, log: deliveryLog }, callbacks }
+  /** Worker processes listen, so submits and cancels made by any API process wake them at once. */
+  async function listen(): Promise<void> {
+    await notifier.listen((ch) => (ch === 'reelay_jobs' ? worker?.wake() : dispatcher.wake()))
+  }
+  async function close(): Promise<void> {
+    await notifier.close()
+    await redisLimiter?.close()
+    await store.close()
+  }
+  return { config, clock, log, store, prices, storage, accounts, jobs, worker, dispatcher, endpoints, appDeps, listen, close }
+}
+
+export type Runtime = Awaited<ReturnType<typeof createRuntime>>

@@ -1,0 +1,80 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
+import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import pg from 'pg'
+import type { Database } from './schema.js'
+
+/** What differs between the two databases, as data rather than scattered `if`s. */
+export interface Capabilities {
+  dialect: 'sqlite' | 'postgres'
+  /** `FOR UPDATE SKIP LOCKED` lets many workers claim without blocking each other. */
+  skipLocked: boolean
+  /** Row locks (`FOR UPDATE`); SQLite has one writer, so it needs none. */
+  rowLocks: boolean
+}
+
+export interface Store {
+  db: Kysely<Database>
+  caps: Capabilities
+  close(): Promise<void>
+}
+
+// int8 arrives as a string by default; our bigints are milliseconds and credits, well within 2^53.
+pg.types.setTypeParser(20, (v) => Number(v))
+
+export interface StoreOptions {
+  databaseUrl?: string | undefined
+  dataDir: string
+  synchronous?: 'FULL' | 'NORMAL'
+  poolSize?: number
+  /** PostgreSQL schema to use (tests give each file its own). */
+  schema?: string
+}
+
+export function openStore(opts: StoreOptions): Store {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.schema)
+  mkdirSync(opts.dataDir, { recursive: true })
+  const file = path.join(opts.dataDir, 'reelay.db')
+  const sqlite = new SQLite(file)
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`)
+  // Other processes (the CLI, a second worker) may hold the write lock briefly.
+  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma('foreign_keys = ON')
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] })
+  return { db, caps: { dialect: 'sqlite', skipLocked: false, rowLocks: false }, close: () => db.destroy() }
+}
+
+/**
+ * Kysely prepares every query afresh, and on SQLite preparing costs more than running. The same
+ * SQL text always compiles to the same statement, so statements are kept (bounded) and reused.
+ */
+function withStatementCache(sqlite: SQLite.Database, max = 1_000) {
+  const cache = new Map<string, SQLite.Statement>()
+  return {
+    prepare(sql: string): SQLite.Statement {
+      let stmt = cache.get(sql)
+      if (!stmt) {
+        if (cache.size >= max) cache.delete(cache.keys().next().value as string)
+        stmt = sqlite.prepare(sql)
+        cache.set(sql, stmt)
+      }
+      return stmt
+    },
+    close(): void {
+      cache.clear()
+      sqlite.close()
+    },
+  }
+}
+
+function openPostgres(url: string, max: number, schema: string | undefined): Store {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] })
+  return { db, caps: { dialect: 'postgres', skipLocked: true, rowLocks: true }, close: () => db.destroy() }
+}

@@ -1,0 +1,126 @@
+import { newId } from '../domain/ids.js'
+import { safeFetch, SafeFetchError } from '../net/safe-fetch.js'
+import { signatureHeaders } from './sign.js'
+import { createClaimLoop } from '../jobs/claim-loop.js'
+import type { Clock } from '../domain/clock.js'
+import type { UrlPolicy } from '../net/url-policy.js'
+import type { ProviderLogger } from '../providers/provider.js'
+import type { Store } from '../store/db.js'
+import type { WebhookDeliveriesTable } from '../store/schema.js'
+import type { WebhookEndpoints } from './endpoints.js'
+
+export interface DispatcherDeps {
+  store: Store
+  clock: Clock
+  log: ProviderLogger
+  endpoints: WebhookEndpoints
+  ownerId: string
+  /** Delay before attempt k+1 after attempt k failed; its length + 1 is the number of attempts. */
+  scheduleMs: number[]
+  concurrency: number
+  timeoutMs: number
+  /** How long a claimed attempt is ours; after a crash another process retries it after this. */
+  leaseMs: number
+  policy: UrlPolicy
+  /** The payload in the shape of the dialect that created the job. */
+  render(delivery: WebhookDeliveriesTable): Promise<unknown>
+}
+
+/**
+ * Delivers the outbox: signed, at least once, across restarts. Each attempt is claimed with a
+ * lease and fenced by its attempt number, so a stalled dispatcher cannot record over a newer one.
+ */
+export function createWebhookDispatcher(deps: DispatcherDeps) {
+  const { store, clock, log } = deps
+  const { db } = store
+  async function claim(limit: number): Promise<WebhookDeliveriesTable[]> {
+    const now = clock.now()
+    let due = db
+      .selectFrom('webhookDeliveries')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('nextAttemptAt', '<=', now)
+      .where((eb) => eb.or([eb('leaseExpiresAt', 'is', null), eb('leaseExpiresAt', '<', now)]))
+      .orderBy('nextAttemptAt')
+      .limit(limit)
+    if (store.caps.skipLocked) due = due.forUpdate().skipLocked()
+    return db
+      .updateTable('webhookDeliveries')
+      .set((eb) => ({ leaseOwner: deps.ownerId, leaseExpiresAt: now + deps.leaseMs, attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', due)
+      .where('status', '=', 'pending')
+      .returningAll()
+      .execute()
+  }
+
+  function fenced(d: WebhookDeliveriesTable) {
+    return db.updateTable('webhookDeliveries').where('id', '=', d.id).where('attempts', '=', d.attempts).where('status', '=', 'pending')
+  }
+
+  async function attempt(d: WebhookDeliveriesTable): Promise<void> {
+    let payload = d.payload
+    if (payload === null) {
+      payload = JSON.stringify(await deps.render(d))
+      await fenced(d).set({ payload }).execute()
+    }
+    const secrets = await deps.endpoints.secretsFor(d.apiKeyId, d.accountId)
+    const started = performance.now()
+    const ts = Math.floor(clock.now() / 1000)
+    let status: number | null = null
+    let error: string | null = null
+    let snippet: string | null = null
+    try {
+      const res = await safeFetch(d.url, {
+        policy: deps.policy,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'Reelay-Webhooks/1.0', 'x-reelay-attempt': String(d.attempts), ...signatureHeaders(secrets, d.id, ts, payload) },
+        body: payload,
+        timeoutMs: deps.timeoutMs,
+        maxBytes: 64 * 1024,
+        followRedirects: 0,
+      })
+      status = res.status
+      snippet = res.body.subarray(0, 256).toString('utf8')
+    } catch (err) {
+      error = err instanceof SafeFetchError ? err.code : String((err as Error)?.message ?? err)
+    }
+    const latencyMs = Math.round(performance.now() - started)
+    const now = clock.now()
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('webhookAttempts').values({ id: newId('dlv', now), deliveryId: d.id, attempt: d.attempts, at: now, httpStatus: status, latencyMs, error, responseSnippet: snippet }).execute()
+      const done = status !== null && status >= 200 && status < 300
+      const gone = status === 410
+      const exhausted = d.attempts > deps.scheduleMs.length
+      const patch = done
+        ? { status: 'delivered' as const, deliveredAt: now }
+        : gone || exhausted
+          ? { status: 'failed' as const }
+          : { nextAttemptAt: now + deps.scheduleMs[d.attempts - 1]! }
+      await trx
+        .updateTable('webhookDeliveries')
+        .set({ ...patch, lastStatus: status, leaseOwner: null, leaseExpiresAt: null })
+        .where('id', '=', d.id)
+        .where('attempts', '=', d.attempts)
+        .execute()
+    })
+    if (status === 410 && d.target === 'key') {
+      await deps.endpoints.disable(d.apiKeyId, `the receiver answered 410 Gone at ${new Date(clock.now()).toISOString()}`)
+      log.warn({ apiKeyId: d.apiKeyId, url: d.url }, 'webhook URL disabled after 410 Gone')
+    }
+  }
+
+  const loop = createClaimLoop({ name: 'webhooks', concurrency: deps.concurrency, idleMs: 250, log, claim, run: attempt })
+
+  return {
+    tick: loop.tick,
+    wake: loop.wake,
+    drain: loop.drain,
+    start: loop.start,
+    async stop(): Promise<void> {
+      await loop.stop(deps.timeoutMs + 1_000)
+      await db.updateTable('webhookDeliveries').set({ leaseOwner: null, leaseExpiresAt: null }).where('leaseOwner', '=', deps.ownerId).where('status', '=', 'pending').execute()
+    },
+  }
+}
+
+export type WebhookDispatcher = ReturnType<typeof createWebhookDispatcher>

@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const run = promisify(execFile)
+const root = path.resolve(import.meta.dirname, '../..')
+const dataDir = mkdtempSync(path.join(tmpdir(), 'reelay-cli-'))
+
+async function cli(...args: string[]) {
+  try {
+    const r = await run(process.execPath, [path.join(root, 'bin/reelay.mjs'), ...args], { env: { ...process.env, REELAY_DATA_DIR: dataDir, REELAY_LOG_LEVEL: 'silent' } })
+    return { code: 0, stdout: r.stdout, stderr: r.stderr }
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string }
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
+  }
+}
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+
+// Each command is a fresh Node process; allow for a loaded CI machine.
+describe('reelay CLI on the embedded database', { timeout: 180_000 }, () => {
+  it('creates an account, keys (shown once, stored hashed), grants and shows credits', async () => {
+    const acct = JSON.parse((await cli('accounts', 'create', 'acme', '--credits', '500', '--json')).stdout)
+    expect(acct).toMatchObject({ name: 'acme', plan: 'default', balance: 500 })
+
+    const key = JSON.parse((await cli('keys', 'create', '--account', 'acme', '--name', 'ci', '--json')).stdout)
+    expect(key.key).toMatch(/^sk_live_[0-9A-Za-z]{39}$/)
+    expect(key).toMatchObject({ accountName: 'acme', name: 'ci' })
+
+    const listed = JSON.parse((await cli('keys', 'list', '--json')).stdout)
+    expect(listed).toHaveLength(1)
+    expect(JSON.stringify(listed)).not.toContain(key.key)
+    expect(listed[0].prefix).toContain(key.key.slice(0, 12))
+
+    const human = await cli('keys', 'create', '--account', 'acme')
+    expect(human.stdout).toMatch(/^sk_live_\S+\n\n.*only time/)
+
+    const granted = JSON.parse((await cli('credits', 'grant', 'acme', '250', '--json')).stdout)
+    expect(granted).toMatchObject({ balance: 750, available: 750 })
+    expect(JSON.parse((await cli('credits', 'show', 'acme', '--json')).stdout)).toEqual({ account: 'acme', plan: 'default', balance: 750, reserved: 0, available: 750 })
+    expect(JSON.parse((await cli('doctor', '--json')).stdout)).toEqual({ ok: true, problems: [] })
+  })
+
+  it('refuses an 11th active key with a clear error, and allows one after a revoke', async () => {
+    await cli('accounts', 'create', 'many')
+    for (let i = 0; i < 10; i++) expect((await cli('keys', 'create', '--account', 'many', '--json')).code).toBe(0)
+    const eleventh = await cli('keys', 'create', '--account', 'many')
+    expect(eleventh.code).toBe(1)
+    expect(eleventh.stderr).toMatch(/already has 10 active keys/)
+    const [first] = JSON.parse((await cli('keys', 'list', '--account', 'many', '--json')).stdout)
+    expect(JSON.parse((await cli('keys', 'revoke', first.id, '--json')).stdout)).toEqual({ id: first.id, revoked: true })
+    expect((await cli('keys', 'create', '--account', 'many')).code).toBe(0)
+  })
+
+  it('sets a key default webhook URL, rotates its secret and refuses unsafe URLs', async () => {
+    await cli('accounts', 'create', 'hooked')
+    const key = JSON.parse((await cli('keys', 'create', '--account', 'hooked', '--json')).stdout)
+    const set = JSON.parse((await cli('webhooks', 'set', '--key', key.id, '--url', 'https://hooks.example.com/reelay', '--json')).stdout)
+    expect(set).toMatchObject({ key: key.id, url: 'https://hooks.example.com/reelay', secret: expect.stringMatching(/^whsec_/), progressEvents: false })
+    const rotated = JSON.parse((await cli('webhooks', 'set', '--key', key.id, '--rotate-secret', '--progress', 'on', '--json')).stdout)
+    expect(rotated.secret).not.toBe(set.secret)
+    expect(rotated).toMatchObject({ url: set.url, progressEvents: true })
+    expect(JSON.parse((await cli('webhooks', 'show', '--key', key.id, '--json')).stdout)).toEqual(rotated)
+    const bad = await cli('webhooks', 'set', '--key', key.id, '--url', 'http://169.254.169.254/latest')
+    expect(bad.code).not.toBe(0)
+    expect(bad.stderr).toMatch(/https|private|not allowed/)
+  })
+
+  it('explains bad input instead of crashing', async () => {
+    const unknown = await cli('credits', 'grant', 'nobody', '5')
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toMatch(/No account named nobody/)
+    const neg = await cli('credits', 'grant', 'acme', '-5')
+    expect(neg.code).not.toBe(0)
+    const dup = await cli('accounts', 'create', 'acme')
+    expect(dup.stderr).toMatch(/already exists/)
+  })
+})
