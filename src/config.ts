@@ -82,6 +82,8 @@ export const configSchema = z.object({
   REELAY_WORKER_CONCURRENCY: int(4, 1),
   /** Milliseconds a worker owns a claimed job before another may take it over. (Default: 120000) */
   REELAY_LEASE_MS: int(120_000, 1_000),
+  /** Milliseconds a stopping process waits for open requests and running job steps. (Default: 30000) */
+  REELAY_SHUTDOWN_GRACE_MS: int(30_000, 0),
   /** Milliseconds an idle worker waits before looking for due jobs again. (Default: 500) */
   REELAY_WORKER_IDLE_MS: int(500, 10),
   /** Simulated latency of the studio provider in milliseconds. (Default: 0) */

@@ -56,3 +56,17 @@ export async function buildApp(deps: AppDeps, opts: { logger?: boolean } = {}): 
   app.get('/openapi.json', async () => buildOpenApi(app.openApiOperations, deps.config.publicUrl, VERSION))
   return app
 }
+
+/**
+ * Closes the server, letting open requests finish for up to `graceMs`. A client that stops
+ * reading (or an image request still waiting for its result) must not hold a shutdown open
+ * forever, so after the grace period every remaining connection is cut.
+ */
+export async function closeApp(app: FastifyInstance, graceMs: number): Promise<void> {
+  const timer = setTimeout(() => app.server.closeAllConnections(), graceMs)
+  try {
+    await app.close()
+  } finally {
+    clearTimeout(timer)
+  }
+}

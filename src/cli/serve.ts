@@ -1,5 +1,5 @@
 import { loadConfig } from '../config.js'
-import { buildApp } from '../api/app.js'
+import { buildApp, closeApp } from '../api/app.js'
 import { createRuntime } from '../runtime.js'
 
 /** Runs the API, the worker, or both, and shuts down cleanly on SIGINT/SIGTERM. */
@@ -23,8 +23,8 @@ export async function serve(role: 'api' | 'worker' | 'all'): Promise<void> {
     if (closing) return
     closing = true
     rt.log.info({ signal }, 'shutting down: finishing in-flight requests and releasing leases')
-    await app?.close()
-    await rt.worker.stop()
+    if (app) await closeApp(app, config.REELAY_SHUTDOWN_GRACE_MS)
+    await rt.worker.stop(config.REELAY_SHUTDOWN_GRACE_MS)
     await rt.dispatcher.stop()
     await rt.close()
     process.exit(0)

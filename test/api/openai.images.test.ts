@@ -186,6 +186,7 @@ describe('OpenAI images through the official SDK', () => {
       body: JSON.stringify({ prompt: 'a brighter version', images: [{ image_url: dataUrl }, { image_url: 'https://example.com/ref.png' }] }),
     })
     expect(res.status).toBe(200)
+    expect((await res.json()) as unknown).toMatchObject({ data: [{ b64_json: expect.any(String) }] })
     const job = (await s.h.rt.jobs.get(c.account.id, res.headers.get('x-reelay-job-id')!))!
     const refs = (job.params as { referenceImageUrls: string[] }).referenceImageUrls
     expect(refs[0]).toMatch(/\/files\/uploads\/.+\.png\?/)

@@ -6,7 +6,7 @@ import pg from 'pg'
 import pino from 'pino'
 import { loadConfig } from '../../src/config.js'
 import { ManualClock } from '../../src/domain/clock.js'
-import { buildApp } from '../../src/api/app.js'
+import { buildApp, closeApp } from '../../src/api/app.js'
 import { createRuntime, type RuntimeOptions } from '../../src/runtime.js'
 import type { FastifyInstance } from 'fastify'
 
@@ -74,8 +74,9 @@ export async function createHarness(opts: HarnessOptions = {}) {
     config,
     customer,
     async close() {
-      await app.close()
-      await rt.worker.stop(30_000)
+      // Short grace: a test that left a response unread must not stall the suite's teardown.
+      await closeApp(app, 2_000)
+      await rt.worker.stop(10_000)
       await rt.dispatcher.stop()
       await rt.close()
       await pgSchema?.drop()
