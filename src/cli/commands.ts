@@ -11,6 +11,7 @@ import { loadChannels } from '../providers/channels.js'
 import { checkChannelAuth } from '../providers/auth-check.js'
 import { createWebhookEndpoints } from '../webhooks/endpoints.js'
 import { checkUrlSyntax } from '../net/url-policy.js'
+import { isActive } from '../store/active.js'
 
 const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString())
 
@@ -208,7 +209,7 @@ export function buildCli(): Command {
       await withAccounts(async (_a, { store }) => {
         const rows = []
         for (const c of list) {
-          const active = await store.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('channel', '=', c.id).where('status', 'in', ['queued', 'processing']).executeTakeFirstOrThrow()
+          const active = await store.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('channel', '=', c.id).where(isActive).executeTakeFirstOrThrow()
           rows.push({ id: c.id, provider: c.provider, region: c.region ?? '', priority: c.priority, weight: c.weight, models: Object.keys(c.models).join(','), active: Number(active.n), maxConcurrent: c.maxConcurrent, ratePerSecond: c.ratePerSecond, key: c.apiKeyEnv ?? '' })
         }
         emit(Boolean(o.json), rows, list.length ? table(rows) : 'No channels configured: every model runs on the built-in studio provider.')

@@ -2,6 +2,7 @@ import type { Clock } from '../domain/clock.js'
 import type { CallbackRequest } from '../providers/http-json.js'
 import type { Router } from '../providers/registry.js'
 import type { Store } from '../store/db.js'
+import { isActive } from '../store/active.js'
 
 /**
  * An upstream callback is only a hint: it makes the named job due now, and the worker
@@ -18,7 +19,7 @@ export function createCallbackHandler(deps: { store: Store; router: Router; cloc
       .set({ nextRunAt: deps.clock.now() })
       .where('channel', '=', channelId)
       .where('upstreamId', '=', parsed.upstreamId)
-      .where('status', 'in', ['queued', 'processing'])
+      .where(isActive)
       .executeTakeFirst()
     if (Number(res.numUpdatedRows) === 0) {
       // An upstream still reporting on a job we already settled (e.g. timed out): the operator

@@ -19,6 +19,7 @@ export interface ClaimLoopOptions<T> {
  */
 export function createClaimLoop<T>(opts: ClaimLoopOptions<T>) {
   const running = new Set<Promise<void>>()
+  const minBatch = Math.max(1, Math.floor(opts.concurrency / 4))
   let stopped = true
   let loopDone: Promise<void> = Promise.resolve()
   let wakeUp: (() => void) | null = null
@@ -32,7 +33,8 @@ export function createClaimLoop<T>(opts: ClaimLoopOptions<T>) {
   async function tick(): Promise<number> {
     await opts.beforeClaim?.()
     const free = opts.concurrency - running.size
-    if (free <= 0) return 0
+    // Claim in batches: one claim per freed slot would cost a claim query per item.
+    if (free <= 0 || (running.size > 0 && free < minBatch)) return 0
     const items = await opts.claim(free)
     for (const item of items) {
       const p: Promise<void> = opts

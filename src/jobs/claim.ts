@@ -1,5 +1,6 @@
 import type { Store } from '../store/db.js'
 import type { JobsTable } from '../store/schema.js'
+import { isActive } from '../store/active.js'
 
 /**
  * Leases up to `limit` due jobs to `owner` and bumps their `attempt`, the fencing token every
@@ -10,7 +11,7 @@ export async function claimDueJobs(store: Store, owner: string, now: number, lea
   let due = db
     .selectFrom('jobs')
     .select('id')
-    .where('status', 'in', ['queued', 'processing'])
+    .where(isActive)
     .where('nextRunAt', '<=', now)
     .where((eb) => eb.or([eb('leaseExpiresAt', 'is', null), eb('leaseExpiresAt', '<', now)]))
     .orderBy('nextRunAt')
@@ -21,7 +22,7 @@ export async function claimDueJobs(store: Store, owner: string, now: number, lea
     .updateTable('jobs')
     .set((eb) => ({ leaseOwner: owner, leaseExpiresAt: now + leaseMs, attempt: eb('attempt', '+', 1), updatedAt: now }))
     .where('id', 'in', due)
-    .where('status', 'in', ['queued', 'processing'])
+    .where(isActive)
     .returningAll()
     .execute()
 }

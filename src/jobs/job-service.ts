@@ -16,6 +16,7 @@ import type { JobStatus } from '../domain/job-status.js'
 import type { Storage } from '../storage/storage.js'
 import type { Store } from '../store/db.js'
 import type { JobsTable } from '../store/schema.js'
+import { isActive } from '../store/active.js'
 
 export interface SubmitRequest {
   auth: AuthContext
@@ -130,7 +131,7 @@ export function createJobService(deps: JobServiceDeps) {
           .selectFrom('jobs')
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .where('accountId', '=', req.auth.accountId)
-          .where('status', 'in', ['queued', 'processing'])
+          .where(isActive)
           .executeTakeFirstOrThrow()
         if (Number(active.n) >= plan.maxActiveJobs) {
           throw new AppError('concurrency_limited', `At most ${plan.maxActiveJobs} jobs may be active at once on the ${plan.name} plan; wait for one to finish.`, { retryAfterSec: 5 })
@@ -257,7 +258,7 @@ export function createJobService(deps: JobServiceDeps) {
         .updateTable('jobs')
         .set({ status: 'cancelled', errorCode: 'cancelled', errorMessage: 'The job was cancelled.', finishedAt: now, updatedAt: now, leaseOwner: null, leaseExpiresAt: null })
         .where('id', '=', id)
-        .where('status', 'in', ['queued', 'processing'])
+        .where(isActive)
         .executeTakeFirst()
       if (Number(res.numUpdatedRows) !== 1) throw new AppError('job_not_cancellable', 'The job finished while it was being cancelled.')
       await ledger.release(trx, accountId, id, row.price, 'cancelled', now)

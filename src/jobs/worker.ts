@@ -52,7 +52,17 @@ export function createWorker(deps: WorkerDeps) {
   }
 
   function providerJob(row: JobsTable): ProviderJob {
-    return { id: row.id, model: row.model, type: row.type, params: JSON.parse(row.params) as CanonicalParams, submittedAt: row.startedAt }
+    let params: CanonicalParams | undefined
+    // Most polls need only the upstream id: parse the parameters when an adapter reads them.
+    return {
+      id: row.id,
+      model: row.model,
+      type: row.type,
+      submittedAt: row.startedAt,
+      get params() {
+        return (params ??= JSON.parse(row.params) as CanonicalParams)
+      },
+    }
   }
 
   function terminal(ok: boolean, row: JobsTable): void {
@@ -147,7 +157,7 @@ export function createWorker(deps: WorkerDeps) {
       const typical = resolveModel(row.model)?.typicalMs ?? 60_000
       const delay = res.nextPollMs ?? nextPollDelayMs(typical, row.pollCount + 1)
       const progress = Math.max(row.progress, Math.min(99, Math.round(res.progress ?? row.progress)))
-      const moved = await tx.update(row, { progress, pollCount: row.pollCount + 1, nextRunAt: now + delay }, now)
+      const moved = await tx.updateBatched(row, { progress, pollCount: row.pollCount + 1, nextRunAt: now + delay }, now)
       // Progress events go only to keys that opted in (enqueueWebhook checks).
       if (moved && progress > row.progress) await enqueueWebhook(store.db, row, 'job.progress', now)
       return

@@ -4,12 +4,14 @@ import type { ChannelSpec } from './channels.js'
 import type { Provider } from './provider.js'
 import type { Route, Router } from './registry.js'
 
+const COUNT_TTL_MS = 1_000
+
 export interface ChannelRouterDeps {
   channels: ChannelSpec[]
   providers: Record<string, Provider>
   clock: Clock
-  /** Jobs a channel is running now (accepted, not finished), across all processes. */
-  countActive(channelId: string): Promise<number>
+  /** Jobs a channel is running now (accepted, not finished), across all processes; may stop counting at `atMost`. */
+  countActive(channelId: string, atMost: number): Promise<number>
   random?: () => number
 }
 
@@ -29,6 +31,17 @@ export function createChannelRouter(deps: ChannelRouterDeps): Router & {
   const random = deps.random ?? Math.random
   // Submits chosen but not yet recorded on their job: counted so one tick cannot overfill a channel.
   const reserved = new Map<string, number>()
+  // Counting a busy channel's jobs costs a database read per submit. Far below the limit a
+  // count up to a second old is safe (a stale count cannot push the channel over); near the
+  // limit every choice counts afresh.
+  const counts = new Map<string, { n: number; at: number }>()
+  async function activeCount(spec: ChannelSpec, now: number): Promise<number> {
+    const c = counts.get(spec.id)
+    if (c && now - c.at < COUNT_TTL_MS && c.n < spec.maxConcurrent * 0.5) return c.n
+    const n = await deps.countActive(spec.id, spec.maxConcurrent)
+    counts.set(spec.id, { n, at: now })
+    return n
+  }
   const routes = new Map<string, Route & { spec: ChannelSpec; breaker: CircuitBreaker; tokens: number; refilledAt: number }>()
   for (const spec of deps.channels) {
     const provider = deps.providers[spec.provider]
@@ -57,7 +70,7 @@ export function createChannelRouter(deps: ChannelRouterDeps): Router & {
           const r = pickWeighted(group)!
           group = group.filter((g) => g !== r)
           reserved.set(r.spec.id, (reserved.get(r.spec.id) ?? 0) + 1)
-          const active = (await deps.countActive(r.spec.id)) + (reserved.get(r.spec.id) ?? 0) - 1
+          const active = (await activeCount(r.spec, now)) + (reserved.get(r.spec.id) ?? 0) - 1
           if (active >= r.spec.maxConcurrent || !r.breaker.allow(now)) {
             reserved.set(r.spec.id, (reserved.get(r.spec.id) ?? 1) - 1)
             continue
@@ -74,6 +87,9 @@ export function createChannelRouter(deps: ChannelRouterDeps): Router & {
       return [...routes.values()].some((r) => r.spec.models[model] !== undefined)
     },
     settle(id) {
+      // The job may now be recorded as running there: count it until the next fresh count.
+      const c = counts.get(id)
+      if (c) c.n++
       const n = reserved.get(id) ?? 0
       if (n > 0) reserved.set(id, n - 1)
     },
