@@ -40,6 +40,7 @@ interface Cfg {
   compression: number
   synchronous: 'FULL' | 'NORMAL'
   concurrency: number
+  pollConcurrency: number
   windowSec: number
   rampCapSec: number
   capSec: number
@@ -108,6 +109,7 @@ const env = {
   REELAY_ALLOW_PRIVATE_URLS: '1',
   BENCH_ARK_KEY: cfg.apiKey,
   REELAY_WORKER_CONCURRENCY: String(cfg.concurrency),
+  REELAY_POLL_CONCURRENCY: String(cfg.pollConcurrency),
   // Real-time waits scaled with the clock: 500 ms idle becomes 50 ms at 10×.
   REELAY_WORKER_IDLE_MS: String(Math.max(10, Math.round(500 / cfg.compression))),
 }
@@ -194,7 +196,7 @@ sqlTime.clear()
 const tStart = performance.now()
 rt.worker.start()
 
-const result: Record<string, unknown> = { mode: cfg.mode, n: cfg.n, compression: cfg.compression, synchronous: cfg.synchronous, concurrency: cfg.concurrency, preloadSec: round(preloadSec, 1), idle }
+const result: Record<string, unknown> = { mode: cfg.mode, n: cfg.n, compression: cfg.compression, synchronous: cfg.synchronous, concurrency: cfg.concurrency, pollConcurrency: cfg.pollConcurrency, preloadSec: round(preloadSec, 1), idle }
 
 if (cfg.mode === 'hold') {
   // ---- 3a. ramp: every queued job is submitted upstream ----

@@ -31,6 +31,7 @@ export interface InflightOptions {
   compression: number
   synchronous: 'FULL' | 'NORMAL'
   concurrency: number
+  pollConcurrency: number
   windowSec: number
   rampCapSec: number
   lifecycleCapSec: number
@@ -48,6 +49,7 @@ export const DEFAULT_INFLIGHT: InflightOptions = {
   compression: 10,
   synchronous: 'FULL',
   concurrency: 64,
+  pollConcurrency: 128,
   windowSec: 15,
   rampCapSec: 60,
   lifecycleCapSec: 45,
@@ -82,6 +84,7 @@ async function scenario(o: InflightOptions, mode: 'hold' | 'lifecycle', n: numbe
     compression: o.compression,
     synchronous: o.synchronous,
     concurrency: o.concurrency,
+    pollConcurrency: o.pollConcurrency,
     windowSec: o.windowSec,
     rampCapSec: o.rampCapSec,
     capSec: o.lifecycleCapSec,
@@ -179,6 +182,7 @@ export async function runInflight(o: InflightOptions = DEFAULT_INFLIGHT, log: (s
       compression: o.compression,
       synchronous: o.synchronous,
       workerConcurrency: o.concurrency,
+      pollConcurrency: o.pollConcurrency,
       windowSec: o.windowSec,
       rampCapSec: o.rampCapSec,
       model: 'seedance-2.0 (typical 105 s: first poll at 52.5 s, then 5 s × 1.5ⁿ up to 30 s)',

@@ -127,7 +127,7 @@ function readme(res: Results): string {
     out.push(
       '### In-flight tracking (R6, R7, R8)',
       '',
-      `One worker process (\`REELAY_WORKER_CONCURRENCY=${inf.method.workerConcurrency}\`, SQLite synchronous=${inf.method.synchronous}) against the fake Ark upstream in its own process. ` +
+      `One worker process (\`REELAY_WORKER_CONCURRENCY=${inf.method.workerConcurrency}\`, \`REELAY_POLL_CONCURRENCY=${inf.method.pollConcurrency}\`, SQLite synchronous=${inf.method.synchronous}) against the fake Ark upstream in its own process. ` +
         `**Time is compressed ${C}×**: both processes run on a clock ${C}× faster than the wall clock, so ${inf.method.equivalence}. ` +
         `Jobs: ${inf.method.model}. Hold runs keep every task unfinished: the worker first submits all N (the ramp, capped at ${inf.method.rampCapSec} s), then a ${inf.method.windowSec} s window is measured. ` +
         'Lag = wall-clock delay between a poll falling due and the worker claiming it.',

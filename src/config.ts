@@ -78,8 +78,10 @@ export const configSchema = z.object({
   REELAY_IDEMPOTENCY_TTL_HOURS: int(24, 1),
   /** Seconds a signed result URL stays valid. (Default: 86400) */
   REELAY_RESULT_URL_TTL_SECONDS: int(86_400, 60),
-  /** Jobs one worker process runs at once. (Default: 4) */
+  /** Submits and studio renders one worker process runs at once. (Default: 4) */
   REELAY_WORKER_CONCURRENCY: int(4, 1),
+  /** Upstream status requests one worker process has in flight at once. (Default: 128) */
+  REELAY_POLL_CONCURRENCY: int(128, 1),
   /** Milliseconds a worker owns a claimed job before another may take it over. (Default: 120000) */
   REELAY_LEASE_MS: int(120_000, 1_000),
   /** Milliseconds a stopping process waits for open requests and running job steps. (Default: 30000) */

@@ -106,6 +106,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     maintenance: () => jobs.sweepIdempotencyKeys(),
     leaseMs: config.REELAY_LEASE_MS,
     concurrency: config.REELAY_WORKER_CONCURRENCY,
+    pollConcurrency: config.REELAY_POLL_CONCURRENCY,
     idleMs: config.REELAY_WORKER_IDLE_MS,
     tmpDir: path.join(config.dataDir, 'tmp'),
     callbackBaseUrl: config.publicUrl,

@@ -16,7 +16,7 @@ export async function serve(role: 'api' | 'worker' | 'all'): Promise<void> {
     await rt.listen()
     rt.worker.start()
     rt.dispatcher.start()
-    rt.log.info({ concurrency: config.REELAY_WORKER_CONCURRENCY }, 'worker started')
+    rt.log.info({ concurrency: config.REELAY_WORKER_CONCURRENCY, pollConcurrency: config.REELAY_POLL_CONCURRENCY }, 'worker started')
   }
   let closing = false
   const shutdown = async (signal: string) => {

@@ -73,12 +73,17 @@ export function createClaimLoop<T>(opts: ClaimLoopOptions<T>) {
   return {
     tick,
     wake,
-    /** Runs until nothing is due and nothing is running (tests drive time with a manual clock). */
-    async drain(maxRounds = 10_000): Promise<void> {
+    /**
+     * Runs until nothing is due and nothing is running (tests drive time with a manual clock);
+     * returns how many items it ran.
+     */
+    async drain(maxRounds = 10_000): Promise<number> {
+      let ran = 0
       for (let i = 0; i < maxRounds; i++) {
         const n = await tick()
+        ran += n
         if (running.size > 0) await Promise.race(running)
-        else if (n === 0) return
+        else if (n === 0) return ran
       }
       throw new Error(`${opts.name} did not settle`)
     },

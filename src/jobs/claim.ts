@@ -1,12 +1,26 @@
+import { sql, type SqlBool } from 'kysely'
+import { isActive } from '../store/active.js'
 import type { Store } from '../store/db.js'
 import type { JobsTable } from '../store/schema.js'
-import { isActive } from '../store/active.js'
+
+/**
+ * Which due jobs a claim takes. `polls`: jobs an upstream is running, whose next step is a
+ * status request (cheap, I/O-bound, thousands at once). `steps`: everything else (submits,
+ * studio renders), which costs CPU and is run a few at a time.
+ */
+export type ClaimLane = 'all' | 'polls' | 'steps'
+
+const upstreamPoll = sql<SqlBool>`(status = 'processing' and upstream_id is not null and provider <> 'studio')`
+const LANES: Record<Exclude<ClaimLane, 'all'>, ReturnType<typeof sql<SqlBool>>> = {
+  polls: upstreamPoll,
+  steps: sql<SqlBool>`not ${upstreamPoll}`,
+}
 
 /**
  * Leases up to `limit` due jobs to `owner` and bumps their `attempt`, the fencing token every
  * later write of this worker must present.
  */
-export async function claimDueJobs(store: Store, owner: string, now: number, leaseMs: number, limit: number): Promise<JobsTable[]> {
+export async function claimDueJobs(store: Store, owner: string, now: number, leaseMs: number, limit: number, lane: ClaimLane = 'all'): Promise<JobsTable[]> {
   const { db, caps } = store
   let due = db
     .selectFrom('jobs')
@@ -16,6 +30,7 @@ export async function claimDueJobs(store: Store, owner: string, now: number, lea
     .where((eb) => eb.or([eb('leaseExpiresAt', 'is', null), eb('leaseExpiresAt', '<', now)]))
     .orderBy('nextRunAt')
     .limit(limit)
+  if (lane !== 'all') due = due.where(LANES[lane])
   // PostgreSQL: workers on many machines skip each other's rows instead of queueing on them.
   if (caps.skipLocked) due = due.forUpdate().skipLocked()
   return db

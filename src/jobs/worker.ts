@@ -20,7 +20,10 @@ export interface WorkerDeps extends OutputDeps {
   log: ProviderLogger
   ownerId: string
   leaseMs: number
+  /** Submits and studio renders run at once (CPU-bound). */
   concurrency: number
+  /** Upstream status requests in flight at once (I/O-bound). (Default: `concurrency`) */
+  pollConcurrency?: number
   idleMs: number
   /** Where upstream callbacks reach this deployment, when it is reachable. */
   callbackBaseUrl?: string
@@ -228,7 +231,9 @@ export function createWorker(deps: WorkerDeps) {
   }
 
   let lastSweep = 0
-  const loop = createClaimLoop({
+  // Two lanes, so thousands of cheap upstream polls never wait behind a render, and a burst of
+  // polls cannot start more renders than the CPU allows.
+  const steps = createClaimLoop({
     name: 'worker',
     concurrency: deps.concurrency,
     idleMs: deps.idleMs,
@@ -240,15 +245,36 @@ export function createWorker(deps: WorkerDeps) {
       for (const j of await tx.sweepDeadlines(now)) deps.onTerminal?.(j.id)
       await deps.maintenance?.()
     },
-    claim: (free) => claimDueJobs(store, deps.ownerId, clock.now(), deps.leaseMs, free),
+    claim: (free) => claimDueJobs(store, deps.ownerId, clock.now(), deps.leaseMs, free, 'steps'),
     run: step,
   })
+  const polls = createClaimLoop({
+    name: 'poller',
+    concurrency: deps.pollConcurrency ?? deps.concurrency,
+    idleMs: deps.idleMs,
+    log,
+    claim: (free) => claimDueJobs(store, deps.ownerId, clock.now(), deps.leaseMs, free, 'polls'),
+    run: step,
+  })
+  const lanes = [steps, polls]
 
   return {
-    tick: loop.tick,
-    wake: loop.wake,
-    drain: loop.drain,
-    start: loop.start,
+    async tick(): Promise<number> {
+      return (await steps.tick()) + (await polls.tick())
+    },
+    wake(): void {
+      for (const l of lanes) l.wake()
+    },
+    /** Runs both lanes until neither has anything due or running. */
+    async drain(maxRounds = 1_000): Promise<void> {
+      for (let i = 0; i < maxRounds; i++) {
+        if ((await steps.drain()) + (await polls.drain()) === 0) return
+      }
+      throw new Error('worker did not settle')
+    },
+    start(): void {
+      for (const l of lanes) l.start()
+    },
     /** Forces a deadline sweep now; returns the ids it failed. */
     async sweep(): Promise<string[]> {
       const swept = await tx.sweepDeadlines(clock.now())
@@ -257,11 +283,11 @@ export function createWorker(deps: WorkerDeps) {
     },
     /** Stops claiming, lets running steps finish, then hands back any lease still held. */
     async stop(graceMs = 10_000): Promise<void> {
-      await loop.stop(graceMs)
+      await Promise.all(lanes.map((l) => l.stop(graceMs)))
       await store.db.updateTable('jobs').set({ leaseOwner: null, leaseExpiresAt: null }).where('leaseOwner', '=', deps.ownerId).execute()
     },
     get running(): number {
-      return loop.running
+      return steps.running + polls.running
     },
   }
 }

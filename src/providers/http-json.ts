@@ -152,18 +152,26 @@ export function createJsonClient(ctx: ProviderContext, opts: { label: string; au
         if (err instanceof ProviderError) throw err
         throw classifyTransportError(err, where)
       }
-      const detail = `${where} → ${status}: ${redact(text, secrets).slice(0, 500)}`
+      // Built only when an error needs it: most answers are routine polls.
+      const detailOf = () => `${where} → ${status}: ${redact(text, secrets).slice(0, 500)}`
       let json: unknown
       if (text.trim() !== '') {
         try {
           json = JSON.parse(text)
         } catch {
           if (status >= 200 && status < 300) {
-            throw new ProviderError({ kind: 'retryable', code: 'upstream_bad_response', publicMessage: PUBLIC_MESSAGES.unavailable, detail: `${detail} (malformed JSON)` })
+            throw new ProviderError({ kind: 'retryable', code: 'upstream_bad_response', publicMessage: PUBLIC_MESSAGES.unavailable, detail: `${detailOf()} (malformed JSON)` })
           }
         }
       }
-      return { status, headers, json, detail }
+      return {
+        status,
+        headers,
+        json,
+        get detail() {
+          return detailOf()
+        },
+      }
     },
   }
 }

@@ -24,7 +24,7 @@ afterEach(async () => {
   for (const f of fakes.splice(0)) await f.close()
 })
 
-async function setup(channels: { id: string; fake: FakeArk; priority: number; maxConcurrent?: number }[]) {
+async function setup(channels: { id: string; fake: FakeArk; priority: number; maxConcurrent?: number; timeoutMs?: number }[], extraEnv: Record<string, string> = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'channels-'))
   const file = path.join(dir, 'channels.json')
   const env: Record<string, string> = { REELAY_CHANNELS_FILE: file, REELAY_ALLOW_PRIVATE_URLS: '1' }
@@ -42,12 +42,12 @@ async function setup(channels: { id: string; fake: FakeArk; priority: number; ma
           priority: c.priority,
           maxConcurrent: c.maxConcurrent ?? 100,
           ratePerSecond: 1000,
-          options: { timeoutMs: 300 },
+          options: { timeoutMs: c.timeoutMs ?? 300 },
         }
       }),
     }),
   )
-  h = await createHarness({ env })
+  h = await createHarness({ env: { ...env, ...extraEnv } })
   return h.customer(100_000, 'pro')
 }
 
@@ -78,6 +78,25 @@ async function runUntilSettled(auth: Record<string, string>, id: string) {
 }
 
 describe('routing over real upstream adapters', () => {
+  it('polls many upstream tasks at once, however few render slots the worker has', async () => {
+    const a = await fake()
+    const c = await setup([{ id: 'only', fake: a, priority: 1, timeoutMs: 1_500 }], { REELAY_WORKER_CONCURRENCY: '1', REELAY_POLL_CONCURRENCY: '16' })
+    const ids: string[] = []
+    for (let i = 0; i < 12; i++) ids.push(await submitVideo(c.auth, `lanes-${i}`))
+    await h.rt.worker.drain()
+    expect(creates(a)).toBe(12)
+    // Every status request now hangs: with one shared slot only one would ever be in flight.
+    a.script('get', 'hang', { times: 12 })
+    h.clock.advance(60_000)
+    await h.rt.worker.tick()
+    for (let i = 0; i < 200 && gets(a) < 12; i++) await new Promise((r) => setTimeout(r, 5))
+    expect(gets(a)).toBe(12)
+    // Once the upstream answers again, every job completes.
+    await new Promise((r) => setTimeout(r, 1_600))
+    for (const id of ids) expect((await runUntilSettled(c.auth, id)).status).toBe('succeeded')
+    expect(await ledgerViolations(h.rt.store)).toEqual([])
+  })
+
   it('fails over to the next channel when a submit is refused, without double submission, and polls only there', async () => {
     const a = await fake()
     const b = await fake()
