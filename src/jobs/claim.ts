@@ -1,7 +1,7 @@
-import { sql, type SqlBool } from 'kysely'
+import { sql, type SqlBool, type Transaction } from 'kysely'
 import { isActive } from '../store/active.js'
 import type { Store } from '../store/db.js'
-import type { JobsTable } from '../store/schema.js'
+import type { Database, JobsTable } from '../store/schema.js'
 
 /**
  * Which due jobs a claim takes. `polls`: jobs an upstream is running, whose next step is a
@@ -21,7 +21,11 @@ const LANES: Record<Exclude<ClaimLane, 'all'>, ReturnType<typeof sql<SqlBool>>> 
  * later write of this worker must present.
  */
 export async function claimDueJobs(store: Store, owner: string, now: number, leaseMs: number, limit: number, lane: ClaimLane = 'all'): Promise<JobsTable[]> {
-  const { db, caps } = store
+  // A lost claim (power cut) only means the job is claimed again: no flush needed.
+  return store.lightTransaction((db) => claimWith(db, store.caps.skipLocked, owner, now, leaseMs, limit, lane))
+}
+
+function claimWith(db: Transaction<Database>, skipLocked: boolean, owner: string, now: number, leaseMs: number, limit: number, lane: ClaimLane): Promise<JobsTable[]> {
   let due = db
     .selectFrom('jobs')
     .select('id')
@@ -32,7 +36,7 @@ export async function claimDueJobs(store: Store, owner: string, now: number, lea
     .limit(limit)
   if (lane !== 'all') due = due.where(LANES[lane])
   // PostgreSQL: workers on many machines skip each other's rows instead of queueing on them.
-  if (caps.skipLocked) due = due.forUpdate().skipLocked()
+  if (skipLocked) due = due.forUpdate().skipLocked()
   return db
     .updateTable('jobs')
     .set((eb) => ({ leaseOwner: owner, leaseExpiresAt: now + leaseMs, attempt: eb('attempt', '+', 1), updatedAt: now }))

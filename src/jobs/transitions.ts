@@ -15,7 +15,7 @@ type Patch = Partial<Omit<JobsTable, 'id' | 'accountId'>>
 export function createTransitions(store: Store) {
   const { db } = store
   const batch = createFencedBatch((writes) =>
-    db.transaction().execute(async (trx) => {
+    store.lightTransaction(async (trx) => {
       const ok: boolean[] = []
       for (const w of writes) ok.push(await fenced(trx, w.job, w.patch))
       return ok

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely'
 import pg from 'pg'
 import type { Database } from './schema.js'
 
@@ -17,6 +17,13 @@ export interface Capabilities {
 export interface Store {
   db: Kysely<Database>
   caps: Capabilities
+  /**
+   * A transaction whose commit may skip the disk flush. Only for writes that are harmless to
+   * lose in a power cut, because losing them just repeats work: leases of claimed jobs and the
+   * schedule of the next upstream poll. Never for job outcomes or credits. A later durable
+   * commit flushes these along with its own.
+   */
+  lightTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>
   close(): Promise<void>
 }
 
@@ -38,12 +45,28 @@ export function openStore(opts: StoreOptions): Store {
   const file = path.join(opts.dataDir, 'reelay.db')
   const sqlite = new SQLite(file)
   sqlite.pragma('journal_mode = WAL')
-  sqlite.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`)
+  const synchronous = opts.synchronous ?? 'FULL'
+  sqlite.pragma(`synchronous = ${synchronous}`)
   // Other processes (the CLI, a second worker) may hold the write lock briefly.
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('foreign_keys = ON')
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] })
-  return { db, caps: { dialect: 'sqlite', skipLocked: false, rowLocks: false }, close: () => db.destroy() }
+  return {
+    db,
+    caps: { dialect: 'sqlite', skipLocked: false, rowLocks: false },
+    // In WAL mode synchronous=NORMAL commits without fsync; the setting belongs to the one
+    // connection, which is held for the whole call, so no other write runs relaxed.
+    lightTransaction: (fn) =>
+      db.connection().execute(async (conn) => {
+        await sql`pragma synchronous = NORMAL`.execute(conn)
+        try {
+          return await conn.transaction().execute(fn)
+        } finally {
+          await sql.raw(`pragma synchronous = ${synchronous}`).execute(conn)
+        }
+      }),
+    close: () => db.destroy(),
+  }
 }
 
 /**
@@ -76,5 +99,16 @@ function openPostgres(url: string, max: number, schema: string | undefined): Sto
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] })
-  return { db, caps: { dialect: 'postgres', skipLocked: true, rowLocks: true }, close: () => db.destroy() }
+  return {
+    db,
+    caps: { dialect: 'postgres', skipLocked: true, rowLocks: true },
+    // Asynchronous commit for this transaction only: it cannot corrupt or reorder anything,
+    // at worst its effects vanish in a crash of the database server.
+    lightTransaction: (fn) =>
+      db.transaction().execute(async (trx) => {
+        await sql`set local synchronous_commit = off`.execute(trx)
+        return fn(trx)
+      }),
+    close: () => db.destroy(),
+  }
 }

@@ -1,7 +1,8 @@
+import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import { claimDueJobs } from '../../src/jobs/claim.js'
 import { createTransitions } from '../../src/jobs/transitions.js'
-import { createHarness, type Harness } from '../support/harness.js'
+import { createHarness, TEST_DB, type Harness } from '../support/harness.js'
 
 let h: Harness
 afterEach(async () => {
@@ -34,5 +35,17 @@ describe('poll writes committed in batches', () => {
     const byId = new Map(rows.map((r) => [r.id, r]))
     expect(byId.get(stale.id)).toMatchObject({ progress: 0, leaseOwner: 'w2' })
     claimed.slice(1).forEach((j, i) => expect(byId.get(j.id)).toMatchObject({ progress: 11 + i, leaseOwner: null }))
+  })
+
+  it.runIf(TEST_DB === 'sqlite')('relaxes the disk flush only inside light transactions: job outcomes and credits stay fully durable', async () => {
+    h = await createHarness({ env: { REELAY_SQLITE_SYNCHRONOUS: 'FULL' } })
+    const level = async () => Number(Object.values((await sql<Record<string, number>>`pragma synchronous`.execute(h.rt.store.db)).rows[0]!)[0])
+    expect(await level()).toBe(2) // FULL
+    const inside = await h.rt.store.lightTransaction(async (trx) => Number(Object.values((await sql<Record<string, number>>`pragma synchronous`.execute(trx)).rows[0]!)[0]))
+    expect(inside).toBe(1) // NORMAL
+    expect(await level()).toBe(2)
+    // Also after a light transaction that fails.
+    await expect(h.rt.store.lightTransaction(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom')
+    expect(await level()).toBe(2)
   })
 })
