@@ -17,6 +17,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { Session } from 'node:inspector/promises'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import SQLite from 'better-sqlite3'
 import { sql } from 'kysely'
@@ -42,6 +43,7 @@ interface Cfg {
   concurrency: number
   pollConcurrency: number
   windowSec: number
+  settleSimSec: number
   rampCapSec: number
   capSec: number
 }
@@ -55,6 +57,7 @@ const MODEL = 'seedance-2.0'
 
 // Wall time spent inside SQLite per statement (synchronous calls: event-loop time too).
 const sqlTime = new Map<string, { calls: number; ms: number }>()
+const keys = new Map<string, string>()
 {
   const probe = new SQLite(':memory:')
   const proto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, (...a: unknown[]) => unknown>
@@ -66,7 +69,9 @@ const sqlTime = new Map<string, { calls: number; ms: number }>()
       try {
         return orig.apply(this, args)
       } finally {
-        const k = this.source.replace(/\s+/g, ' ').slice(0, 160)
+        // The key is cached per SQL text: normalising it on every call would bill the bench's own cost to the worker.
+        let k = keys.get(this.source)
+        if (k === undefined) keys.set(this.source, (k = this.source.replace(/\s+/g, ' ').slice(0, 160)))
         const e = sqlTime.get(k) ?? { calls: 0, ms: 0 }
         e.calls++
         e.ms += performance.now() - t
@@ -219,11 +224,20 @@ if (cfg.mode === 'hold') {
     submitLag: lagStats(lags.submit),
     sqlite: topSql(rampSec),
   }
+  if (cfg.settleSimSec > 0) await sleep((cfg.settleSimSec * 1000) / cfg.compression)
+  result.settleSimSec = cfg.settleSimSec
   // ---- 3b. steady window with everything accepted so far in flight ----
   lags.poll.length = 0
   lags.submit.length = 0
   eld.reset()
   sqlTime.clear()
+  // BENCH_WINDOW_PROF=<file>: a V8 CPU profile of the steady window alone.
+  const prof = process.env.BENCH_WINDOW_PROF ? new Session() : null
+  if (prof) {
+    prof.connect()
+    await prof.post('Profiler.enable')
+    await prof.post('Profiler.start')
+  }
   const g0 = counts.gets
   const cpu0 = process.cpuUsage()
   const w0 = performance.now()
@@ -234,8 +248,13 @@ if (cfg.mode === 'hold') {
   }
   const wall = (performance.now() - w0) / 1000
   const cpu = process.cpuUsage(cpu0)
-  await drainLag()
   const gets = counts.gets - g0
+  if (prof) {
+    const { profile } = await prof.post('Profiler.stop')
+    writeFileSync(process.env.BENCH_WINDOW_PROF!, JSON.stringify(profile))
+    prof.disconnect()
+  }
+  await drainLag()
   const cpuSec = (cpu.user + cpu.system) / 1e6
   const inFlight = counts.accepted - counts.terminal
   const eldP50 = eld.percentile(50) / 1e6

@@ -18,7 +18,8 @@
  * at 300 s) run to completion; GETs per completed job are compared with a naive client polling
  * every 5 s from submission (ceil(duration / 5 s) GETs).
  *
- *   npx tsx bench/inflight.ts [N ...]     (BENCH_CPU_PROF=<dir> profiles the worker processes)
+ *   npx tsx bench/inflight.ts [N ...] [--compression=10 --settle=0 --window=15 --ramp-cap=60 --lifecycle=300 --realtime=50000]
+ *   (BENCH_CPU_PROF=<dir> profiles the worker processes; BENCH_WINDOW_PROF=<file> only the window)
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -33,8 +34,18 @@ export interface InflightOptions {
   concurrency: number
   pollConcurrency: number
   windowSec: number
+  /** Simulated seconds to wait after the ramp so polls reach their steady schedule. */
+  settleSimSec: number
   rampCapSec: number
   lifecycleCapSec: number
+  /**
+   * Also run this many tasks in real time (clock 1×), with `realtimeSettleSec` for the polls to
+   * reach their steady schedule and a `realtimeWindowSec` window: the issue's target, measured
+   * without compression. 0 skips it.
+   */
+  realtimeN: number
+  realtimeSettleSec: number
+  realtimeWindowSec: number
   /** Start no further hold size once this much time has gone. */
   budgetSec: number
   /** Write V8 CPU profiles of the worker processes under this directory. */
@@ -51,9 +62,13 @@ export const DEFAULT_INFLIGHT: InflightOptions = {
   concurrency: 64,
   pollConcurrency: 128,
   windowSec: 15,
+  settleSimSec: 0,
   rampCapSec: 60,
   lifecycleCapSec: 45,
   budgetSec: 150,
+  realtimeN: 50_000,
+  realtimeSettleSec: 150,
+  realtimeWindowSec: 30,
 }
 
 interface FakeStats {
@@ -86,6 +101,7 @@ async function scenario(o: InflightOptions, mode: 'hold' | 'lifecycle', n: numbe
     concurrency: o.concurrency,
     pollConcurrency: o.pollConcurrency,
     windowSec: o.windowSec,
+    settleSimSec: o.settleSimSec,
     rampCapSec: o.rampCapSec,
     capSec: o.lifecycleCapSec,
   }
@@ -171,6 +187,13 @@ export async function runInflight(o: InflightOptions = DEFAULT_INFLIGHT, log: (s
     log(`inflight: N=${n} window ${JSON.stringify({ ...w, sqlite: undefined })}`)
     hold.push(r)
   }
+  if (o.realtimeN > 0) {
+    const rt = { ...o, compression: 1, settleSimSec: o.realtimeSettleSec, windowSec: o.realtimeWindowSec, rampCapSec: Math.max(o.rampCapSec, Math.ceil(o.realtimeN / 200)) }
+    log(`inflight: hold N=${o.realtimeN} in real time (clock 1×, settle ${rt.settleSimSec} s, window ${rt.windowSec} s)`)
+    const r = await scenario(rt, 'hold', o.realtimeN)
+    log(`inflight: N=${o.realtimeN} 1× window ${JSON.stringify({ ...(r.window as object), sqlite: undefined })}`)
+    hold.push(r)
+  }
   let lifecycle: Record<string, unknown> | null = null
   if (o.lifecycleN > 0) {
     log(`inflight: lifecycle N=${o.lifecycleN}`)
@@ -184,6 +207,10 @@ export async function runInflight(o: InflightOptions = DEFAULT_INFLIGHT, log: (s
       workerConcurrency: o.concurrency,
       pollConcurrency: o.pollConcurrency,
       windowSec: o.windowSec,
+      settleSimSec: o.settleSimSec,
+      realtimeN: o.realtimeN,
+      realtimeSettleSec: o.realtimeSettleSec,
+      realtimeWindowSec: o.realtimeWindowSec,
       rampCapSec: o.rampCapSec,
       model: 'seedance-2.0 (typical 105 s: first poll at 52.5 s, then 5 s × 1.5ⁿ up to 30 s)',
       equivalence: `N tasks at ${o.compression}× cause the upstream GET rate of ${o.compression}·N tasks in real time; memory is for N`,
@@ -198,7 +225,25 @@ export async function runInflight(o: InflightOptions = DEFAULT_INFLIGHT, log: (s
 export type InflightResult = Awaited<ReturnType<typeof runInflight>>
 
 if (isMain(import.meta.url)) {
-  const ns = process.argv.slice(2).map(Number).filter((x) => x > 0)
-  const res = await runInflight({ ...DEFAULT_INFLIGHT, ...(ns.length ? { holdNs: ns } : {}), cpuProfDir: process.env.BENCH_CPU_PROF || undefined })
+  // `--compression=1 --settle=120 --window=30 --ramp-cap=180 --lifecycle=0` override the defaults.
+  const args = process.argv.slice(2)
+  const flag = (name: string) => {
+    const a = args.find((x) => x.startsWith(`--${name}=`))
+    return a === undefined ? undefined : Number(a.split('=')[1])
+  }
+  const ns = args.filter((a) => !a.startsWith('--')).map(Number).filter((x) => x > 0)
+  const o: InflightOptions = {
+    ...DEFAULT_INFLIGHT,
+    ...(ns.length ? { holdNs: ns } : {}),
+    compression: flag('compression') ?? DEFAULT_INFLIGHT.compression,
+    settleSimSec: flag('settle') ?? DEFAULT_INFLIGHT.settleSimSec,
+    windowSec: flag('window') ?? DEFAULT_INFLIGHT.windowSec,
+    rampCapSec: flag('ramp-cap') ?? DEFAULT_INFLIGHT.rampCapSec,
+    lifecycleN: flag('lifecycle') ?? DEFAULT_INFLIGHT.lifecycleN,
+    realtimeN: flag('realtime') ?? DEFAULT_INFLIGHT.realtimeN,
+    budgetSec: flag('budget') ?? DEFAULT_INFLIGHT.budgetSec,
+    cpuProfDir: process.env.BENCH_CPU_PROF || undefined,
+  }
+  const res = await runInflight(o)
   console.log(JSON.stringify(res, null, 2))
 }

@@ -139,7 +139,7 @@ interface FencedWrite {
  * Gathers writes made in one event-loop turn and commits them together. While a batch commits,
  * the next one gathers, so batches grow with load and stay at one write when idle.
  */
-function createFencedBatch(commit: (writes: FencedWrite[]) => Promise<boolean[]>, maxBatch = 500) {
+function createFencedBatch(commit: (writes: FencedWrite[]) => Promise<boolean[]>, maxBatch = 100) {
   const pending: FencedWrite[] = []
   let running = false
 
@@ -153,6 +153,8 @@ function createFencedBatch(commit: (writes: FencedWrite[]) => Promise<boolean[]>
       } catch (err) {
         for (const w of writes) w.reject(err)
       }
+      // A synchronous database holds the event loop for the whole commit: let I/O in between.
+      if (pending.length > 0) await new Promise((r) => setImmediate(r))
     }
     running = false
   }
