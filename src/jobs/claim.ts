@@ -1,4 +1,4 @@
-import { sql, type SqlBool, type Transaction } from 'kysely'
+import { sql, type Kysely, type SqlBool, type Transaction } from 'kysely'
 import { isActive } from '../store/active.js'
 import type { Store } from '../store/db.js'
 import type { Database, JobsTable } from '../store/schema.js'
@@ -10,10 +10,11 @@ import type { Database, JobsTable } from '../store/schema.js'
  */
 export type ClaimLane = 'all' | 'polls' | 'steps'
 
-const upstreamPoll = sql<SqlBool>`(status = 'processing' and upstream_id is not null and provider <> 'studio')`
+// Written out exactly as in the lanes' partial indexes (migration 0004), so both databases use them.
+const upstreamPoll = sql<SqlBool>`status = 'processing' and upstream_id is not null and coalesce(provider, '') <> 'studio'`
 const LANES: Record<Exclude<ClaimLane, 'all'>, ReturnType<typeof sql<SqlBool>>> = {
   polls: upstreamPoll,
-  steps: sql<SqlBool>`not ${upstreamPoll}`,
+  steps: sql<SqlBool>`not (status = 'processing' and upstream_id is not null and coalesce(provider, '') <> 'studio')`,
 }
 
 /**
@@ -25,8 +26,9 @@ export async function claimDueJobs(store: Store, owner: string, now: number, lea
   return store.lightTransaction((db) => claimWith(db, store.caps.skipLocked, owner, now, leaseMs, limit, lane))
 }
 
-function claimWith(db: Transaction<Database>, skipLocked: boolean, owner: string, now: number, leaseMs: number, limit: number, lane: ClaimLane): Promise<JobsTable[]> {
-  let due = db
+/** The ids of up to `limit` due, unleased jobs of a lane, most overdue first. */
+export function dueJobIds(db: Kysely<Database>, now: number, limit: number, lane: ClaimLane) {
+  const due = db
     .selectFrom('jobs')
     .select('id')
     .where(isActive)
@@ -34,7 +36,11 @@ function claimWith(db: Transaction<Database>, skipLocked: boolean, owner: string
     .where((eb) => eb.or([eb('leaseExpiresAt', 'is', null), eb('leaseExpiresAt', '<', now)]))
     .orderBy('nextRunAt')
     .limit(limit)
-  if (lane !== 'all') due = due.where(LANES[lane])
+  return lane === 'all' ? due : due.where(LANES[lane])
+}
+
+function claimWith(db: Transaction<Database>, skipLocked: boolean, owner: string, now: number, leaseMs: number, limit: number, lane: ClaimLane): Promise<JobsTable[]> {
+  let due = dueJobIds(db, now, limit, lane)
   // PostgreSQL: workers on many machines skip each other's rows instead of queueing on them.
   if (skipLocked) due = due.forUpdate().skipLocked()
   return db

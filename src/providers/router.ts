@@ -35,12 +35,18 @@ export function createChannelRouter(deps: ChannelRouterDeps): Router & {
   // count up to a second old is safe (a stale count cannot push the channel over); near the
   // limit every choice counts afresh.
   const counts = new Map<string, { n: number; at: number }>()
+  // Concurrent submits share one count in flight instead of each running their own.
+  const counting = new Map<string, Promise<number>>()
   async function activeCount(spec: ChannelSpec, now: number): Promise<number> {
     const c = counts.get(spec.id)
     if (c && now - c.at < COUNT_TTL_MS && c.n < spec.maxConcurrent * 0.5) return c.n
-    const n = await deps.countActive(spec.id, spec.maxConcurrent)
-    counts.set(spec.id, { n, at: now })
-    return n
+    let p = counting.get(spec.id)
+    if (!p) {
+      p = deps.countActive(spec.id, spec.maxConcurrent).finally(() => counting.delete(spec.id))
+      counting.set(spec.id, p)
+      counts.set(spec.id, { n: await p, at: now })
+    }
+    return p
   }
   const routes = new Map<string, Route & { spec: ChannelSpec; breaker: CircuitBreaker; tokens: number; refilledAt: number }>()
   for (const spec of deps.channels) {

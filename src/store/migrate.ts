@@ -2,12 +2,14 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import * as m0001 from './migrations/0001-init.js'
 import * as m0002 from './migrations/0002-webhooks.js'
 import * as m0003 from './migrations/0003-channel-index.js'
+import * as m0004 from './migrations/0004-claim-lanes.js'
 
 // Migrations are imported statically so they work from source, bundles and tests alike.
 const migrations: Record<string, Migration> = {
   '0001-init': m0001,
   '0002-webhooks': m0002,
   '0003-channel-index': m0003,
+  '0004-claim-lanes': m0004,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
