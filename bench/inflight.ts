@@ -63,7 +63,7 @@ export const DEFAULT_INFLIGHT: InflightOptions = {
   pollConcurrency: 128,
   windowSec: 15,
   settleSimSec: 0,
-  rampCapSec: 60,
+  rampCapSec: 90,
   lifecycleCapSec: 45,
   budgetSec: 150,
   realtimeN: 50_000,

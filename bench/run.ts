@@ -130,7 +130,7 @@ function readme(res: Results): string {
       `One worker process (\`REELAY_WORKER_CONCURRENCY=${inf.method.workerConcurrency}\`, \`REELAY_POLL_CONCURRENCY=${inf.method.pollConcurrency}\`, SQLite synchronous=${inf.method.synchronous}) against the fake Ark upstream in its own process. ` +
         `**Time is compressed ${C}×**: both processes run on a clock ${C}× faster than the wall clock, so ${inf.method.equivalence}. ` +
         `Jobs: ${inf.method.model}. Hold runs keep every task unfinished: the worker first submits all N (the ramp, capped at ${inf.method.rampCapSec} s), then a ${inf.method.windowSec} s window is measured. ` +
-        'Lag = wall-clock delay between a poll falling due and the worker claiming it. ' +
+        'Lag = wall-clock delay between a poll falling due and the worker claiming it. Event-loop delay is what exceeds the 10 ms sampling interval of `monitorEventLoopDelay`. ' +
         (inf.method.realtimeN ? `The row marked 1× runs ${fmt(inf.method.realtimeN)} tasks without compression: submitted, then ${inf.method.realtimeSettleSec} s for their polls to reach the steady schedule, then a ${inf.method.realtimeWindowSec} s window.` : ''),
       '',
       '| N in flight | = real-time tasks | Ramp: submits/s (s) | GETs/s | Mean poll interval (sim s) | CPU of one core | µs CPU per GET | Poll lag p50 / p99 (wall) | Due backlog at end | Event-loop p99 | Heap/task | RSS max |',
@@ -147,6 +147,7 @@ function readme(res: Results): string {
     const holds = inf.hold as Record<string, any>[]
     const ok = holds.filter((x) => x.ramp.complete && x.window.pollLag.p99WallMs <= 1000 && x.window.eventLoopDelayP99Ms <= 20 && x.window.cpuPctOfOneCore <= 50)
     const best = ok.length ? Math.max(...ok.map((x) => x.window.inFlight * (x.compression ?? C))) : 0
+    const bestInterval = ok.find((x) => x.window.inFlight * (x.compression ?? C) === best)?.window.meanPollIntervalSimSec
     // The issue's own target: 50,000 tasks tracked in real time with schedule lag p99 under 1 s.
     const real = holds.find((x) => x.compression === 1)
     // A saturated window (polls left due at the end) shows the most GETs/s one worker sustains.
@@ -160,6 +161,7 @@ function readme(res: Results): string {
     for (let k = 1; k < holds.length; k++) {
       const a = holds[k - 1]!.window
       const b = holds[k]!.window
+      if (b.inFlight <= a.inFlight) continue
       const v = ((b.afterGc.heapUsedMb - a.afterGc.heapUsedMb) * 1024 * 1024) / (b.inFlight - a.inFlight)
       margMax = Math.max(margMax, v)
       marg.push(`${fmt(v)} B/task from ${fmt(a.inFlight)} to ${fmt(b.inFlight)}`)
@@ -174,9 +176,9 @@ function readme(res: Results): string {
       '',
       '| Target (performance guide) | Measured | Verdict |',
       '|---|---|---|',
-      `| R6: ≥ 50k tasks per worker with lag p99 ≤ 1 s, event-loop p99 ≤ 20 ms, ≤ 50% of a core | largest size meeting all three: ${best ? `${fmt(best)} real-time-equivalent tasks` : 'none'}. ` +
+      `| R6: ≥ 50k tasks per worker with lag p99 ≤ 1 s, event-loop p99 ≤ 20 ms, ≤ 50% of a core | largest size meeting all three: ${best ? `${fmt(best)} real-time-equivalent tasks, polled on the worker's own schedule (mean interval ${fmt(bestInterval, 1)} s)` : 'none'}. ` +
         (maxGets ? `Saturated at ${fmt(maxGets)} GETs/s, i.e. ≈ ${fmt(maxGets * 10)} tasks at a 10 s mean poll interval with the whole event loop, ≈ ${fmt(maxGets * 5)} within the 50% budget (estimate)` : 'No window saturated') +
-        ` | ${verdict(best >= 50_000)} |`,
+        ` | ${verdict(best >= 50_000)}${best >= 50_000 ? ` at a ${fmt(bestInterval, 0)} s mean interval; ${verdict(maxGets !== null && maxGets * 5 >= 50_000)} at 10 s` : ''} |`,
       ...(real
         ? [
             `| Issue 7: one worker tracks 50,000 in-flight upstream tasks (real time, realistic durations) with bounded memory and schedule lag < 1 s | ${fmt(real.window.inFlight)} in flight at 1×: ${fmt(real.window.getsPerWallSec)} GETs/s (mean interval ${fmt(real.window.meanPollIntervalSimSec, 1)} s), ${fmt(real.window.cpuPctOfOneCore)}% of a core, lag p99 ${fmt(real.window.pollLag.p99WallMs)} ms, heap ${fmt(real.window.afterGc.heapUsedMb, 1)} MB after GC | ${verdict(real.ramp.complete && real.window.inFlight >= 50_000 && real.window.pollLag.p99WallMs < 1000)} |`,
