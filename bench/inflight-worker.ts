@@ -35,6 +35,8 @@ interface Cfg {
   mode: 'hold' | 'lifecycle'
   n: number
   dataDir: string
+  /** PostgreSQL instead of SQLite (a fresh schema made by the orchestrator). */
+  databaseUrl?: string
   fakeUrl: string
   apiKey: string
   t0: number
@@ -109,6 +111,7 @@ writeFileSync(
 )
 const env = {
   REELAY_DATA_DIR: cfg.dataDir,
+  ...(cfg.databaseUrl ? { DATABASE_URL: cfg.databaseUrl, REELAY_DB_POOL_SIZE: '10' } : {}),
   REELAY_LOG_LEVEL: 'silent' as const,
   REELAY_CHANNELS_FILE: channelsFile,
   REELAY_ALLOW_PRIVATE_URLS: '1',
@@ -174,12 +177,21 @@ ark.get = async (id, job, ctx) => {
   }
 }
 
-await sql`CREATE TEMP TABLE bench_lag (v INTEGER NOT NULL, poll INTEGER NOT NULL)`.execute(rt.store.db)
-await sql`CREATE TEMP TRIGGER bench_claim AFTER UPDATE OF attempt ON main.jobs WHEN NEW.attempt = OLD.attempt + 1
+if (cfg.databaseUrl) {
+  // The bench's own schema is dropped afterwards, trigger and all.
+  await sql`CREATE TABLE bench_lag (v BIGINT NOT NULL, poll INTEGER NOT NULL)`.execute(rt.store.db)
+  await sql`CREATE FUNCTION bench_claim() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+    IF NEW.attempt = OLD.attempt + 1 THEN INSERT INTO bench_lag VALUES (NEW.updated_at - OLD.next_run_at, CASE WHEN OLD.upstream_id IS NULL THEN 0 ELSE 1 END); END IF;
+    RETURN NEW; END $$`.execute(rt.store.db)
+  await sql`CREATE TRIGGER bench_claim AFTER UPDATE OF attempt ON jobs FOR EACH ROW EXECUTE FUNCTION bench_claim()`.execute(rt.store.db)
+} else {
+  await sql`CREATE TEMP TABLE bench_lag (v INTEGER NOT NULL, poll INTEGER NOT NULL)`.execute(rt.store.db)
+  await sql`CREATE TEMP TRIGGER bench_claim AFTER UPDATE OF attempt ON main.jobs WHEN NEW.attempt = OLD.attempt + 1
   BEGIN INSERT INTO bench_lag VALUES (NEW.updated_at - OLD.next_run_at, OLD.upstream_id IS NOT NULL); END`.execute(rt.store.db)
+}
 const lags: { poll: number[]; submit: number[] } = { poll: [], submit: [] }
 async function drainLag(): Promise<void> {
-  const rows = await sql<{ v: number; poll: number }>`DELETE FROM temp.bench_lag RETURNING v, poll`.execute(rt.store.db)
+  const rows = await sql<{ v: number; poll: number }>`DELETE FROM ${sql.raw(cfg.databaseUrl ? 'bench_lag' : 'temp.bench_lag')} RETURNING v, poll`.execute(rt.store.db)
   for (const x of rows.rows) (x.poll ? lags.poll : lags.submit).push(x.v)
 }
 const lagStats = (xs: number[]) => {
@@ -205,7 +217,7 @@ sqlTime.clear()
 const tStart = performance.now()
 rt.worker.start()
 
-const result: Record<string, unknown> = { mode: cfg.mode, n: cfg.n, compression: cfg.compression, synchronous: cfg.synchronous, concurrency: cfg.concurrency, pollConcurrency: cfg.pollConcurrency, preloadSec: round(preloadSec, 1), idle }
+const result: Record<string, unknown> = { database: cfg.databaseUrl ? 'postgres' : 'sqlite', mode: cfg.mode, n: cfg.n, compression: cfg.compression, synchronous: cfg.synchronous, concurrency: cfg.concurrency, pollConcurrency: cfg.pollConcurrency, preloadSec: round(preloadSec, 1), idle }
 
 if (cfg.mode === 'hold') {
   // ---- 3a. ramp: every queued job is submitted upstream ----

@@ -18,12 +18,14 @@
  * at 300 s) run to completion; GETs per completed job are compared with a naive client polling
  * every 5 s from submission (ceil(duration / 5 s) GETs).
  *
- *   npx tsx bench/inflight.ts [N ...] [--compression=10 --settle=0 --window=15 --ramp-cap=60 --lifecycle=300 --realtime=50000]
+ *   npx tsx bench/inflight.ts [N ...] [--compression=10 --settle=0 --window=15 --ramp-cap=60 --lifecycle=300 --realtime=50000 --pg-compare=10000 --pg]
  *   (BENCH_CPU_PROF=<dir> profiles the worker processes; BENCH_WINDOW_PROF=<file> only the window)
  */
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import pg from 'pg'
 import { isMain, pct, round, startChild, stopChild, type Child } from './common.js'
 
 export interface InflightOptions {
@@ -48,6 +50,11 @@ export interface InflightOptions {
   realtimeWindowSec: number
   /** Start no further hold size once this much time has gone. */
   budgetSec: number
+  /** Run the worker on PostgreSQL at this URL (a fresh schema per scenario) instead of SQLite. */
+  pgUrl?: string | undefined
+  /** Also hold this many tasks (compressed) with the worker on PostgreSQL at `pgCompareUrl`. 0 skips it. */
+  pgCompareN: number
+  pgCompareUrl?: string | undefined
   /** Write V8 CPU profiles of the worker processes under this directory. */
   cpuProfDir?: string | undefined
 }
@@ -69,6 +76,8 @@ export const DEFAULT_INFLIGHT: InflightOptions = {
   realtimeN: 50_000,
   realtimeSettleSec: 150,
   realtimeWindowSec: 30,
+  pgCompareN: 10_000,
+  pgCompareUrl: process.env.REELAY_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
 }
 
 interface FakeStats {
@@ -89,7 +98,9 @@ async function scenario(o: InflightOptions, mode: 'hold' | 'lifecycle', n: numbe
   const env = { BENCH_T0: String(t0), BENCH_COMPRESSION: String(o.compression) }
   const fake = await startChild<{ url: string; apiKey: string }>('fake-ark.ts', [mode], { env, ipc: true })
   const dataDir = mkdtempSync(path.join(tmpdir(), `reelay-inflight-${n}-`))
+  const pg = o.pgUrl ? await freshSchema(o.pgUrl) : null
   const cfg = {
+    ...(pg ? { databaseUrl: pg.url } : {}),
     mode,
     n,
     dataDir,
@@ -123,7 +134,26 @@ async function scenario(o: InflightOptions, mode: 'hold' | 'lifecycle', n: numbe
   } finally {
     if (worker) await stopChild(worker)
     await stopChild(fake)
+    await pg?.drop()
     rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+/** A fresh PostgreSQL schema and a URL whose connections use it. */
+async function freshSchema(url: string) {
+  const schema = `bench_${randomBytes(5).toString('hex')}`
+  const admin = new pg.Client({ connectionString: url })
+  await admin.connect()
+  await admin.query(`create schema ${schema}`)
+  await admin.end()
+  return {
+    url: `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    async drop() {
+      const c = new pg.Client({ connectionString: url })
+      await c.connect()
+      await c.query(`drop schema if exists ${schema} cascade`)
+      await c.end()
+    },
   }
 }
 
@@ -194,6 +224,12 @@ export async function runInflight(o: InflightOptions = DEFAULT_INFLIGHT, log: (s
     log(`inflight: N=${o.realtimeN} 1× window ${JSON.stringify({ ...(r.window as object), sqlite: undefined })}`)
     hold.push(r)
   }
+  if (o.pgCompareN > 0 && o.pgCompareUrl && !o.pgUrl) {
+    log(`inflight: hold N=${o.pgCompareN} on PostgreSQL (clock ${o.compression}×)`)
+    const r = await scenario({ ...o, pgUrl: o.pgCompareUrl }, 'hold', o.pgCompareN)
+    log(`inflight: N=${o.pgCompareN} PostgreSQL window ${JSON.stringify({ ...(r.window as object), sqlite: undefined })}`)
+    hold.push(r)
+  }
   let lifecycle: Record<string, unknown> | null = null
   if (o.lifecycleN > 0) {
     log(`inflight: lifecycle N=${o.lifecycleN}`)
@@ -202,6 +238,7 @@ export async function runInflight(o: InflightOptions = DEFAULT_INFLIGHT, log: (s
   }
   return {
     method: {
+      database: o.pgUrl ? 'postgres' : 'sqlite',
       compression: o.compression,
       synchronous: o.synchronous,
       workerConcurrency: o.concurrency,
@@ -241,8 +278,11 @@ if (isMain(import.meta.url)) {
     rampCapSec: flag('ramp-cap') ?? DEFAULT_INFLIGHT.rampCapSec,
     lifecycleN: flag('lifecycle') ?? DEFAULT_INFLIGHT.lifecycleN,
     realtimeN: flag('realtime') ?? DEFAULT_INFLIGHT.realtimeN,
+    pgCompareN: flag('pg-compare') ?? DEFAULT_INFLIGHT.pgCompareN,
     budgetSec: flag('budget') ?? DEFAULT_INFLIGHT.budgetSec,
     cpuProfDir: process.env.BENCH_CPU_PROF || undefined,
+    // --pg runs the worker on the local PostgreSQL (REELAY_BENCH_PG_URL overrides where).
+    pgUrl: args.includes('--pg') ? (process.env.REELAY_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : undefined,
   }
   const res = await runInflight(o)
   console.log(JSON.stringify(res, null, 2))

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { ledger } from '../ledger/ledger.js'
 import { enqueueWebhook } from '../webhooks/outbox.js'
 import type { Store } from '../store/db.js'
@@ -14,13 +15,26 @@ type Patch = Partial<Omit<JobsTable, 'id' | 'accountId'>>
  */
 export function createTransitions(store: Store) {
   const { db } = store
-  const batch = createFencedBatch((writes) =>
-    store.lightTransaction(async (trx) => {
-      const ok: boolean[] = []
-      for (const w of writes) ok.push(await fenced(trx, w.job, w.patch))
-      return ok
-    }),
-  )
+  const batch = createFencedBatch(async (writes) => {
+    // One statement for the whole batch (one round trip on PostgreSQL), still fenced row by row:
+    // a row whose status or attempt moved on is simply not joined, and not returned.
+    // `select … union all select …` rather than `(values …) as v(…)`: SQLite has no column list on VALUES.
+    const rows = writes.map(
+      (w) =>
+        sql`select cast(${w.job.id} as text) as id, cast(${w.job.status} as text) as status, cast(${w.job.attempt} as integer) as attempt,
+          cast(${w.poll.progress} as integer) as progress, cast(${w.poll.pollCount} as integer) as poll_count,
+          cast(${w.poll.nextRunAt} as bigint) as next_run_at, cast(${w.now} as bigint) as now`,
+    )
+    const updated = await store.lightTransaction((trx) =>
+      sql<{ id: string }>`update jobs set progress = v.progress, poll_count = v.poll_count, next_run_at = v.next_run_at,
+          lease_owner = null, lease_expires_at = null, updated_at = v.now
+        from (${sql.join(rows, sql` union all `)}) as v
+        where jobs.id = v.id and jobs.status = v.status and jobs.attempt = v.attempt
+        returning jobs.id`.execute(trx),
+    )
+    const ok = new Set(updated.rows.map((r) => r.id))
+    return writes.map((w) => ok.has(w.job.id))
+  })
 
   async function fenced(trx: typeof db, job: JobsTable, patch: Patch): Promise<boolean> {
     const res = await trx
@@ -45,12 +59,12 @@ export function createTransitions(store: Store) {
     },
 
     /**
-     * `update`, committed together with the other polls that finish in the same tick: a worker
-     * tracking thousands of upstream tasks writes one transaction (one fsync) per batch of
-     * polls instead of one per poll. Each write stays fenced on its own.
+     * Records a poll that found the job still running and gives the lease back, committed with
+     * the other polls that finish in the same tick: a worker tracking thousands of upstream tasks
+     * writes one statement per batch of polls instead of one transaction per poll.
      */
-    updateBatched(job: JobsTable, patch: Patch, now: number): Promise<boolean> {
-      return batch.add(job, { ...patch, leaseOwner: null, leaseExpiresAt: null, updatedAt: now })
+    recordPoll(job: JobsTable, poll: PollRecord, now: number): Promise<boolean> {
+      return batch.add({ job, poll, now })
     },
 
     /** succeeded + capture in one transaction. */
@@ -128,11 +142,17 @@ export function createTransitions(store: Store) {
 
 export type Transitions = ReturnType<typeof createTransitions>
 
+/** What a still-running poll changes on its job. */
+export interface PollRecord {
+  progress: number
+  pollCount: number
+  nextRunAt: number
+}
+
 interface FencedWrite {
   job: JobsTable
-  patch: Patch
-  resolve(ok: boolean): void
-  reject(err: unknown): void
+  poll: PollRecord
+  now: number
 }
 
 /**
@@ -140,18 +160,18 @@ interface FencedWrite {
  * the next one gathers, so batches grow with load and stay at one write when idle.
  */
 function createFencedBatch(commit: (writes: FencedWrite[]) => Promise<boolean[]>, maxBatch = 100) {
-  const pending: FencedWrite[] = []
+  const pending: { write: FencedWrite; resolve(ok: boolean): void; reject(err: unknown): void }[] = []
   let running = false
 
   async function drain(): Promise<void> {
     running = true
     while (pending.length > 0) {
-      const writes = pending.splice(0, maxBatch)
+      const items = pending.splice(0, maxBatch)
       try {
-        const ok = await commit(writes)
-        writes.forEach((w, i) => w.resolve(ok[i]!))
+        const ok = await commit(items.map((i) => i.write))
+        items.forEach((item, k) => item.resolve(ok[k]!))
       } catch (err) {
-        for (const w of writes) w.reject(err)
+        for (const item of items) item.reject(err)
       }
       // A synchronous database holds the event loop for the whole commit: let I/O in between.
       if (pending.length > 0) await new Promise((r) => setImmediate(r))
@@ -160,9 +180,9 @@ function createFencedBatch(commit: (writes: FencedWrite[]) => Promise<boolean[]>
   }
 
   return {
-    add(job: JobsTable, patch: Patch): Promise<boolean> {
+    add(write: FencedWrite): Promise<boolean> {
       return new Promise<boolean>((resolve, reject) => {
-        pending.push({ job, patch, resolve, reject })
+        pending.push({ write, resolve, reject })
         if (!running) {
           running = true
           setImmediate(() => void drain())

@@ -160,7 +160,7 @@ export function createWorker(deps: WorkerDeps) {
       const typical = resolveModel(row.model)?.typicalMs ?? 60_000
       const delay = res.nextPollMs ?? nextPollDelayMs(typical, row.pollCount + 1)
       const progress = Math.max(row.progress, Math.min(99, Math.round(res.progress ?? row.progress)))
-      const moved = await tx.updateBatched(row, { progress, pollCount: row.pollCount + 1, nextRunAt: now + delay }, now)
+      const moved = await tx.recordPoll(row, { progress, pollCount: row.pollCount + 1, nextRunAt: now + delay }, now)
       // Progress events go only to keys that opted in (enqueueWebhook checks).
       if (moved && progress > row.progress) await enqueueWebhook(store.db, row, 'job.progress', now)
       return

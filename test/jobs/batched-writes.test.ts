@@ -29,7 +29,7 @@ describe('poll writes committed in batches', () => {
 
     const tx = createTransitions(h.rt.store)
     // All three writes are issued in one turn, so they commit together.
-    const results = await Promise.all(claimed.map((j, i) => tx.updateBatched(j, { progress: 10 + i, nextRunAt: now + 5_000 }, now)))
+    const results = await Promise.all(claimed.map((j, i) => tx.recordPoll(j, { progress: 10 + i, pollCount: 1, nextRunAt: now + 5_000 }, now)))
     expect(results).toEqual([false, true, true])
     const rows = await h.rt.store.db.selectFrom('jobs').select(['id', 'progress', 'leaseOwner']).where('id', 'in', ids).execute()
     const byId = new Map(rows.map((r) => [r.id, r]))
