@@ -20,7 +20,18 @@ export async function migrateToLatest(db: Kysely<any>, dialect: 'sqlite' | 'post
   // several deployments (or test files) can share one database without seeing each other's.
   const schema = dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined
   const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) })
-  const { error, results } = await migrator.migrateToLatest()
-  if (error) throw error
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest()
+    if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+    // Kysely's introspection reads every schema's tables and then names them in
+    // has_schema_privilege() and pg_get_serial_sequence(): a schema or table someone else drops
+    // in between (another deployment, another test file) fails it with "… does not exist" or
+    // "cache lookup failed". Nothing of ours changed, and a failed run applied nothing: try again.
+    if (dialect !== 'postgres' || attempt >= 5 || !isCatalogRace(error)) throw error
+  }
+}
+
+function isCatalogRace(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return code === '3F000' || code === '42P01' || (code === 'XX000' && /cache lookup failed/.test(String((err as Error).message)))
 }
