@@ -21,11 +21,10 @@
  *   npx tsx bench/inflight.ts [N ...] [--compression=10 --settle=0 --window=15 --ramp-cap=60 --lifecycle=300 --realtime=50000 --pg-compare=10000 --pg]
  *   (BENCH_CPU_PROF=<dir> profiles the worker processes; BENCH_WINDOW_PROF=<file> only the window)
  */
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
+import { freshPgSchema } from '../test/support/pg-schema.js'
 import { isMain, pct, round, startChild, stopChild, type Child } from './common.js'
 
 export interface InflightOptions {
@@ -98,7 +97,7 @@ async function scenario(o: InflightOptions, mode: 'hold' | 'lifecycle', n: numbe
   const env = { BENCH_T0: String(t0), BENCH_COMPRESSION: String(o.compression) }
   const fake = await startChild<{ url: string; apiKey: string }>('fake-ark.ts', [mode], { env, ipc: true })
   const dataDir = mkdtempSync(path.join(tmpdir(), `reelay-inflight-${n}-`))
-  const pg = o.pgUrl ? await freshSchema(o.pgUrl) : null
+  const pg = o.pgUrl ? await freshPgSchema(o.pgUrl, 'bench') : null
   const cfg = {
     ...(pg ? { databaseUrl: pg.url } : {}),
     mode,
@@ -136,24 +135,6 @@ async function scenario(o: InflightOptions, mode: 'hold' | 'lifecycle', n: numbe
     await stopChild(fake)
     await pg?.drop()
     rmSync(dataDir, { recursive: true, force: true })
-  }
-}
-
-/** A fresh PostgreSQL schema and a URL whose connections use it. */
-async function freshSchema(url: string) {
-  const schema = `bench_${randomBytes(5).toString('hex')}`
-  const admin = new pg.Client({ connectionString: url })
-  await admin.connect()
-  await admin.query(`create schema ${schema}`)
-  await admin.end()
-  return {
-    url: `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-    async drop() {
-      const c = new pg.Client({ connectionString: url })
-      await c.connect()
-      await c.query(`drop schema if exists ${schema} cascade`)
-      await c.end()
-    },
   }
 }
 

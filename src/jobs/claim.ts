@@ -14,7 +14,7 @@ export type ClaimLane = 'all' | 'polls' | 'steps'
 const upstreamPoll = sql<SqlBool>`status = 'processing' and upstream_id is not null and coalesce(provider, '') <> 'studio'`
 const LANES: Record<Exclude<ClaimLane, 'all'>, ReturnType<typeof sql<SqlBool>>> = {
   polls: upstreamPoll,
-  steps: sql<SqlBool>`not (status = 'processing' and upstream_id is not null and coalesce(provider, '') <> 'studio')`,
+  steps: sql<SqlBool>`not (${upstreamPoll})`,
 }
 
 /**

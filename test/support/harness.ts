@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
+import { freshPgSchema as freshSchemaIn } from './pg-schema.js'
 import pino from 'pino'
 import { loadConfig } from '../../src/config.js'
 import { ManualClock } from '../../src/domain/clock.js'
@@ -14,24 +13,8 @@ import type { FastifyInstance } from 'fastify'
 export const TEST_DB = process.env.REELAY_TEST_DB === 'postgres' ? 'postgres' : 'sqlite'
 const PG_URL = process.env.REELAY_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
-/** A fresh PostgreSQL schema; returns a DATABASE_URL that uses it and a function dropping it. */
-export async function freshPgSchema(): Promise<{ url: string; drop(): Promise<void> }> {
-  const schema = `t_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: PG_URL })
-  await admin.connect()
-  await admin.query(`create schema ${schema}`)
-  await admin.end()
-  const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`
-  return {
-    url,
-    async drop() {
-      const c = new pg.Client({ connectionString: PG_URL })
-      await c.connect()
-      await c.query(`drop schema if exists ${schema} cascade`)
-      await c.end()
-    },
-  }
-}
+/** A fresh PostgreSQL schema in the test database (see `pg-schema.ts`). */
+export const freshPgSchema = () => freshSchemaIn(PG_URL)
 
 export interface HarnessOptions extends Omit<RuntimeOptions, 'clock' | 'logger'> {
   env?: Record<string, string>
