@@ -98,6 +98,12 @@ export const configSchema = z.object({
   REELAY_BODY_LIMIT_BYTES: int(1_048_576, 1_024),
   /** Milliseconds the OpenAI-style image endpoint waits for a result before answering. (Default: 120000) */
   REELAY_SYNC_WAIT_MS: int(120_000, 0),
+  /** Largest file in a multipart upload, in bytes. (Default: 20971520) */
+  REELAY_UPLOAD_MAX_PART_BYTES: int(20 * 1024 * 1024, 1_024),
+  /** Largest multipart request (every file and field together), in bytes. (Default: 52428800) */
+  REELAY_UPLOAD_MAX_TOTAL_BYTES: int(50 * 1024 * 1024, 1_024),
+  /** Seconds an upload may wait for its job, and is kept after the job ends, before it is swept. (Default: 3600) */
+  REELAY_UPLOAD_GRACE_SECONDS: int(3_600, 60),
 })
 
 export type Config = Readonly<

@@ -21,6 +21,7 @@ export const errorTable = {
   concurrency_limited: { status: 429, message: 'Too many generation jobs are active at the same time.' },
   internal_error: { status: 500, message: 'An unexpected error occurred.' },
   service_unavailable: { status: 503, message: 'The service is temporarily unable to accept or run the job.' },
+  file_unavailable: { status: 410, message: 'The stored file is missing or damaged.' },
 } as const satisfies Record<string, { status: number; message: string }>
 
 export type ErrorCode = keyof typeof errorTable

@@ -6,6 +6,8 @@ import { loadPriceBook } from './catalog/prices.js'
 import { systemClock, type Clock } from './domain/clock.js'
 import { createJobService } from './jobs/job-service.js'
 import { createWorker } from './jobs/worker.js'
+import { createUploads } from './jobs/uploads.js'
+import { createStoredFiles } from './jobs/stored-files.js'
 import { createMemoryLimiter } from './api/limits.js'
 import { createStudioProvider } from './providers/studio/index.js'
 import type { Router } from './providers/registry.js'
@@ -72,11 +74,14 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   let worker: ReturnType<typeof createWorker> | null = null
   const ownerId = opts.workerId ?? `${os.hostname()}:${process.pid}`
   const endpoints = createWebhookEndpoints(store, clock, config.REELAY_WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000)
+  const uploads = createUploads({ store, storage, clock, graceMs: config.REELAY_UPLOAD_GRACE_SECONDS * 1_000, log: log.child({ component: 'uploads' }) })
   const jobs = createJobService({
     store,
     clock,
     prices,
     storage,
+    uploads,
+    files: createStoredFiles({ store, storage, log: log.child({ component: 'files' }) }),
     idempotencyTtlMs: config.REELAY_IDEMPOTENCY_TTL_HOURS * 3_600_000,
     resultUrlTtlSec: config.REELAY_RESULT_URL_TTL_SECONDS,
     checkUrl: (u) => {
@@ -103,7 +108,10 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     log: log.child({ component: 'worker' }),
     ownerId,
     onTerminal: () => dispatcher.wake(),
-    maintenance: () => jobs.sweepIdempotencyKeys(),
+    maintenance: async () => {
+      await jobs.sweepIdempotencyKeys()
+      await uploads.sweep().catch((err: unknown) => log.error({ err: String(err) }, 'upload sweep failed'))
+    },
     leaseMs: config.REELAY_LEASE_MS,
     concurrency: config.REELAY_WORKER_CONCURRENCY,
     pollConcurrency: config.REELAY_POLL_CONCURRENCY,

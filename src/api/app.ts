@@ -41,7 +41,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: boolean } = {}): 
   const byName = new Map(DIALECTS.map((d) => [d.name, d]))
   registerErrorHandling(app, byName, nativeDialect)
   for (const d of DIALECTS) d.routes(app, deps)
-  registerFilesRoute(app, { clock: deps.clock, fileUrlSecret: deps.fileUrlSecret, storage: deps.jobs.storage })
+  registerFilesRoute(app, { clock: deps.clock, fileUrlSecret: deps.fileUrlSecret, storage: deps.jobs.storage, files: deps.jobs.files })
   await registerCallbackRoute(app, deps.callbacks)
 
   app.get('/healthz', async () => ({ ok: true }))

@@ -3,6 +3,7 @@ import { AppError } from '../errors.js'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from './deps.js'
 import type { Storage } from '../storage/storage.js'
+import type { StoredFiles } from '../jobs/stored-files.js'
 
 const MIME: Record<string, string> = { mp4: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm', png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif' }
 
@@ -25,8 +26,12 @@ function parseRange(header: string | undefined, size: number): { start: number; 
   return start > end || start >= size ? 'invalid' : { start, end }
 }
 
-/** Streams a stored file to whoever holds an unexpired signed link (with Range support for players). */
-export function registerFilesRoute(app: FastifyInstance, deps: Pick<AppDeps, 'clock' | 'fileUrlSecret'> & { storage: Storage }): void {
+/**
+ * Streams a stored file to whoever holds an unexpired signed link (with Range support for
+ * players). A file with a record (job outputs, uploads) is checked against it: size before
+ * answering, SHA-256 while a whole file streams; a missing or damaged one is a 410.
+ */
+export function registerFilesRoute(app: FastifyInstance, deps: Pick<AppDeps, 'clock' | 'fileUrlSecret'> & { storage: Storage; files: StoredFiles }): void {
   app.get<{ Params: { '*': string }; Querystring: { expires?: string; signature?: string } }>('/files/*', { config: { dialect: 'native' } }, async (req, reply) => {
     const key = req.params['*']
     const expires = Number(req.query.expires)
@@ -34,18 +39,24 @@ export function registerFilesRoute(app: FastifyInstance, deps: Pick<AppDeps, 'cl
     if (!req.query.signature || !verifyFileUrl(deps.fileUrlSecret, key, expires, req.query.signature, nowSec)) {
       throw new AppError('not_found', 'This link is invalid or has expired.')
     }
-    const head = await deps.storage.open(key, { start: 0, end: 0 })
-    if (!head) throw new AppError('not_found', 'This file does not exist.')
-    head.stream.destroy()
-    const range = parseRange(req.headers.range, head.size)
+    const rec = await deps.files.recordOf(key)
+    let size: number
+    if (rec) size = rec.expected.bytes
+    else {
+      // Nothing records this key (a file stored before records were kept): serve it as it is.
+      const found = await deps.storage.stat(key)
+      if (found === null) throw new AppError('not_found', 'This file does not exist.')
+      size = found
+    }
+    const range = parseRange(req.headers.range, size)
+    if (range === 'invalid') return reply.status(416).header('content-range', `bytes */${size}`).send()
+    const file = rec ? await deps.files.open(key, rec, range ?? undefined) : await deps.storage.open(key, range ?? undefined)
+    if (!file) throw new AppError('not_found', 'This file does not exist.')
     const type = MIME[key.split('.').pop() ?? ''] ?? 'application/octet-stream'
     void reply.header('content-type', type).header('accept-ranges', 'bytes').header('cache-control', 'private, max-age=3600')
-    if (range === 'invalid') return reply.status(416).header('content-range', `bytes */${head.size}`).send()
-    const file = await deps.storage.open(key, range ?? undefined)
-    if (!file) throw new AppError('not_found', 'This file does not exist.')
     if (range) {
-      void reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${head.size}`).header('content-length', String(range.end - range.start + 1))
-    } else void reply.header('content-length', String(head.size))
+      void reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`).header('content-length', String(range.end - range.start + 1))
+    } else void reply.header('content-length', String(size))
     return reply.send(file.stream)
   })
 }

@@ -9,6 +9,8 @@ export interface StoredOutput {
   height: number | null
   durationSec: number | null
   bytes: number
+  /** Hex SHA-256 of the stored bytes; absent on outputs stored before hashes were kept. */
+  sha256?: string
   hasAudio: boolean
 }
 

@@ -17,6 +17,8 @@ import type { Storage } from '../storage/storage.js'
 import type { Store } from '../store/db.js'
 import type { JobsTable } from '../store/schema.js'
 import { isActive } from '../store/active.js'
+import type { StoredFiles } from './stored-files.js'
+import type { Uploads } from './uploads.js'
 
 export interface SubmitRequest {
   auth: AuthContext
@@ -31,6 +33,8 @@ export interface SubmitRequest {
   /** Identifies the request body for idempotency; required with an idempotency key. */
   fingerprint?: string
   webhookUrl?: string | undefined
+  /** Keys of this request's uploads; the job takes them in the transaction that creates it. */
+  uploads?: string[]
 }
 
 export interface JobServiceDeps {
@@ -38,6 +42,10 @@ export interface JobServiceDeps {
   clock: Clock
   prices: PriceBook
   storage: Storage
+  /** Customers' uploads; deleted with their job. */
+  uploads: Uploads
+  /** Verified reads of stored files. */
+  files: StoredFiles
   idempotencyTtlMs: number
   resultUrlTtlSec: number
   checkUrl?: (url: string) => string | null
@@ -179,6 +187,7 @@ export function createJobService(deps: JobServiceDeps) {
           refusedChannels: null,
         }
         await trx.insertInto('jobs').values(row).execute()
+        await deps.uploads.attach(trx, req.auth.accountId, id, req.uploads ?? [])
         const held = await ledger.hold(trx, req.auth.accountId, id, price, now)
         if (!held.ok) {
           const f = await ledger.figures(trx, req.auth.accountId)
@@ -281,6 +290,12 @@ export function createJobService(deps: JobServiceDeps) {
     }))
   }
 
+  /** Like `resultOutputs`, after checking that every file is still there with its size. */
+  async function verifiedResultOutputs(job: Job): Promise<ResultOutput[]> {
+    await deps.files.check(job.id, job.outputs)
+    return resultOutputs(job)
+  }
+
   /** Deletes idempotency records past their expiry; jobs and ledger entries are never touched. */
   async function sweepIdempotencyKeys(): Promise<number> {
     const res = await db.deleteFrom('idempotencyKeys').where('expiresAt', '<=', clock.now()).executeTakeFirst()
@@ -322,6 +337,7 @@ export function createJobService(deps: JobServiceDeps) {
     const latest = await db.selectFrom('jobs').select('outputs').where('id', '=', id).executeTakeFirst()
     const all = [...outputs, ...(latest?.outputs ? (JSON.parse(latest.outputs) as typeof outputs) : [])]
     await Promise.all(all.map((o) => deps.storage.delete(o.key).catch(() => undefined)))
+    await deps.uploads.removeForJob(id)
   }
 
   /** Prices a request without submitting it (for quotes and dialects that show a price). */
@@ -329,7 +345,7 @@ export function createJobService(deps: JobServiceDeps) {
     return validate(type, modelName, req).price
   }
 
-  return { checkUrl: (u: string) => deps.checkUrl?.(u) ?? null, submit, get, existsElsewhere, list, cancel, remove, waitForTerminal, resultOutputs, usage: (auth: AuthContext) => usageOf(db, prices, clock.now(), auth), sweepIdempotencyKeys, quote, storage: deps.storage }
+  return { checkUrl: (u: string) => deps.checkUrl?.(u) ?? null, submit, get, existsElsewhere, list, cancel, remove, waitForTerminal, resultOutputs, verifiedResultOutputs, usage: (auth: AuthContext) => usageOf(db, prices, clock.now(), auth), sweepIdempotencyKeys, quote, storage: deps.storage, files: deps.files, uploads: deps.uploads }
 }
 
 export type JobService = ReturnType<typeof createJobService>

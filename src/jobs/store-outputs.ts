@@ -4,6 +4,7 @@ import path from 'node:path'
 import { probeMedia } from '../media/probe.js'
 import { upscaleVideo } from '../media/upscale.js'
 import { upscaledDimensions } from '../media/dimensions.js'
+import { sha256File } from '../storage/verified-read.js'
 import { ProviderError, type ProviderOutput } from '../providers/provider.js'
 import type { VideoParams } from '../domain/params.js'
 import type { Storage } from '../storage/storage.js'
@@ -62,8 +63,10 @@ export async function storeOutputs(deps: OutputDeps, job: JobsTable, outputs: Pr
       }
       const ext = EXT[info.mime] ?? 'bin'
       const key = `results/${job.id}/${i}.${ext}`
+      // Hashed from the local file before it is stored: serving checks the stored copy against it.
+      const sha256 = await sha256File(file)
       const bytes = await deps.storage.put(key, { path: file }, info.mime)
-      stored.push({ key, mime: info.mime, width: info.width, height: info.height, durationSec: info.durationSec, bytes, hasAudio: info.hasAudio })
+      stored.push({ key, mime: info.mime, width: info.width, height: info.height, durationSec: info.durationSec, bytes, sha256, hasAudio: info.hasAudio })
     }
     return stored
   } catch (err) {

@@ -12,6 +12,17 @@ export function createFsStorage(opts: { root: string; publicUrl: string; secret:
     if (!full.startsWith(path.resolve(opts.root) + path.sep)) throw new Error(`Bad storage key ${key}`)
     return full
   }
+  /** The file behind a key and its size; null when there is none (or the key is not ours). */
+  const fileAt = async (key: string): Promise<{ full: string; size: number } | null> => {
+    let full: string
+    try {
+      full = resolve(key)
+    } catch {
+      return null
+    }
+    const s = await stat(full).catch(() => null)
+    return s?.isFile() ? { full, size: s.size } : null
+  }
   return {
     async put(key, source) {
       const dest = resolve(key)
@@ -24,15 +35,12 @@ export function createFsStorage(opts: { root: string; publicUrl: string; secret:
       return (await stat(dest)).size
     },
     async open(key, range) {
-      let full: string
-      try {
-        full = resolve(key)
-      } catch {
-        return null
-      }
-      const s = await stat(full).catch(() => null)
-      if (!s?.isFile()) return null
-      return { stream: createReadStream(full, range ? { start: range.start, end: range.end } : {}), size: s.size }
+      const found = await fileAt(key)
+      if (!found) return null
+      return { stream: createReadStream(found.full, range ? { start: range.start, end: range.end } : {}), size: found.size }
+    },
+    async stat(key) {
+      return (await fileAt(key))?.size ?? null
     },
     url(key, expiresAtSec) {
       const sig = signFileUrl(opts.secret, key, expiresAtSec)

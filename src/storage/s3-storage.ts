@@ -165,6 +165,15 @@ export function createS3Storage(
         throw err
       }
     },
+    async stat(key) {
+      try {
+        const head = await client.send(new HeadObjectCommand({ Bucket: o.bucket, Key: objectKey(key) }))
+        return Number(head.ContentLength ?? 0)
+      } catch (err) {
+        if (missing(err)) return null
+        throw err
+      }
+    },
     url(key, expiresAtSec) {
       if (!o.accessKeyId || !o.secretAccessKey) throw new Error('S3 presigned URLs need REELAY_S3_ACCESS_KEY_ID and REELAY_S3_SECRET_ACCESS_KEY')
       const now = clock.now()

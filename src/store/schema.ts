@@ -124,6 +124,16 @@ export interface WebhookAttemptsTable {
   responseSnippet: string | null
 }
 
+/** A customer's uploaded file; `jobId` is null until the job that uses it commits. */
+export interface UploadsTable {
+  key: string
+  accountId: string
+  jobId: string | null
+  bytes: number
+  sha256: string
+  createdAt: number
+}
+
 export interface MetaTable {
   key: string
   value: string
@@ -139,6 +149,7 @@ export interface Database {
   webhookDeliveries: WebhookDeliveriesTable
   webhookAttempts: WebhookAttemptsTable
   meta: MetaTable
+  uploads: UploadsTable
 }
 
 export type Seq = Generated<number>

@@ -158,7 +158,7 @@ export const nativeDialect: Dialect = {
           void reply.header('retry-after', '2')
           return reply.status(202).send({ ok: true, jobId: job.id, status: job.status, progress: job.progress, ready: false })
         }
-        return presentResult(job, deps.jobs.resultOutputs(job))
+        return presentResult(job, job.status === 'succeeded' ? await deps.jobs.verifiedResultOutputs(job) : deps.jobs.resultOutputs(job))
       },
     })
 

@@ -1,6 +1,6 @@
 import { AppError } from '../../../errors.js'
 import { requestFingerprint } from '../../../domain/fingerprint.js'
-import { DEFAULT_MODEL, resolveModel } from '../../../catalog/models.js'
+import { DEFAULT_MODEL, MODELS, resolveModel, type CatalogModel } from '../../../catalog/models.js'
 import { authOf } from '../../plugins/auth.js'
 import { D, idempotencyKey } from './request.js'
 import { imageSize } from './size.js'
@@ -24,12 +24,23 @@ function imageModel(model: string | null | undefined): string | undefined {
   return model
 }
 
-async function readAll(deps: AppDeps, key: string): Promise<Buffer> {
-  const file = await deps.jobs.storage.open(key)
-  if (!file) throw new AppError('internal_error', 'A stored image is missing.')
-  const chunks: Buffer[] = []
-  for await (const chunk of file.stream) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks)
+const MOST_EDIT_IMAGES = Math.max(...MODELS.map((m) => (m.type === 'image' ? m.maxReferenceImages : 0)))
+
+/**
+ * How many `image` files an edit may carry for the requested model: known from the form's
+ * `model` field when it came first, else the most any image model takes (the handler checks
+ * again once the whole form is read).
+ */
+export function editImageLimit(fields: Record<string, unknown>): { max: number; rule: string } {
+  let model: CatalogModel | undefined
+  try {
+    const name = typeof fields.model === 'string' ? imageModel(fields.model) : undefined
+    model = resolveModel(name ?? DEFAULT_MODEL.image)
+  } catch {
+    model = undefined
+  }
+  const max = model?.type === 'image' ? model.maxReferenceImages : MOST_EDIT_IMAGES
+  return { max, rule: `takes at most ${max} files${model?.type === 'image' ? ` for ${model.id}` : ''}` }
 }
 
 /** Aborts when the client goes away, so a waiting request stops polling. */
@@ -57,7 +68,7 @@ export async function generateImages(
   deps: AppDeps,
   req: FastifyRequest,
   reply: FastifyReply,
-  opts: { body: ImageBody; route: string; refs: string[]; refFields: Record<string, string>; fingerprintExtra?: unknown; drop?: () => Promise<void> },
+  opts: { body: ImageBody; route: string; refs: string[]; refFields: Record<string, string>; fingerprintExtra?: unknown; uploads?: string[]; drop?: () => Promise<void> },
 ) {
   const { body } = opts
   const model = imageModel(body.model)
@@ -84,6 +95,7 @@ export async function generateImages(
       fields: { aspectRatio: 'size', resolution: 'size', format: 'output_format', ...opts.refFields },
       idempotencyKey: key,
       fingerprint: requestFingerprint('POST', opts.route, { body, files: opts.fingerprintExtra }),
+      uploads: opts.uploads ?? [],
     })
   } catch (err) {
     await opts.drop?.()
@@ -120,8 +132,8 @@ export async function generateImages(
   const p = job.params as ImageParams
   const data =
     (body.response_format ?? 'b64_json') === 'url'
-      ? deps.jobs.resultOutputs(job).map((o) => ({ url: o.url }))
-      : await Promise.all(job.outputs.map(async (o) => ({ b64_json: (await readAll(deps, o.key)).toString('base64') })))
+      ? (await deps.jobs.verifiedResultOutputs(job)).map((o) => ({ url: o.url }))
+      : await Promise.all(job.outputs.map(async (o) => ({ b64_json: (await deps.jobs.files.read(job.id, o)).toString('base64') })))
   return reply.status(200).send({
     created: Math.floor(job.createdAt / 1000),
     data,

@@ -1,10 +1,11 @@
 import { AppError } from '../../../errors.js'
 import { defineRoute } from '../../route.js'
-import { readMultipartBody, uploadsOf } from './multipart.js'
+import { multipartReader, uploadsOf } from './multipart.js'
 import { ImageEditBody, ImageGenerationBody } from './schemas.js'
-import { D, IDEMPOTENCY_HEADER, onlyFileFields } from './request.js'
+import { D, IDEMPOTENCY_HEADER } from './request.js'
 import { fileFingerprint, fromDataUrl, uploadStore } from './uploads.js'
-import { checkImageOptions, generateImages } from './image-generation.js'
+import { checkImageOptions, editImageLimit, generateImages } from './image-generation.js'
+import { authOf } from '../../plugins/auth.js'
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import type { AppDeps } from '../../deps.js'
 
@@ -41,11 +42,11 @@ export function registerImageRoutes(scope: FastifyInstance, deps: AppDeps, auth:
     headers: IDEMPOTENCY_HEADER,
     consumes: ['multipart/form-data', 'application/json'],
     responses: { 200: 'The images', 400: 'Invalid request or moderation_blocked', 504: 'Not ready in time; the job goes on' },
-    preHandler: [auth, readMultipartBody],
+    // A mask is read (one at most) only to be refused by name below.
+    preHandler: [auth, multipartReader(deps.config, { image: editImageLimit, mask: () => ({ max: 1, rule: 'takes one file' }) })],
     async handler({ body, req }, reply) {
       checkImageOptions(body)
       const files = uploadsOf(req)
-      onlyFileFields(files, ['image', 'mask'])
       if (files.some((f) => f.field === 'mask') || (req.body as { mask?: unknown } | undefined)?.mask !== undefined) {
         throw new AppError('invalid_request', '`mask` is not supported; describe the change in the prompt', { field: 'mask' })
       }
@@ -53,13 +54,19 @@ export function registerImageRoutes(scope: FastifyInstance, deps: AppDeps, auth:
       const jsonRefs = body.images ?? []
       if (images.length === 0 && jsonRefs.length === 0) throw new AppError('invalid_request', '`image` is required', { field: 'image' })
       const refFields: Record<string, string> = { referenceImageUrls: images.length > 0 ? 'image' : 'images' }
-      const store = uploadStore(deps)
+      // Counted against the model before anything is stored.
+      const limit = editImageLimit(body as Record<string, unknown>)
+      if (images.length + jsonRefs.length > limit.max) {
+        const field = images.length > 0 ? 'image' : 'images'
+        throw new AppError('invalid_request', `\`${field}\` ${limit.rule}`, { field })
+      }
+      const store = uploadStore(deps, authOf(req).accountId)
       const refs: string[] = []
       try {
         for (const f of images) {
           const field = images.length > 1 ? `image[${refs.length}]` : 'image'
           refFields[`referenceImageUrls[${refs.length}]`] = field
-          refs.push(await store.put(f.data, field))
+          refs.push(await store.put(f, field))
         }
         for (const [j, ref] of jsonRefs.entries()) {
           const field = `images[${j}].image_url`
@@ -79,6 +86,7 @@ export function registerImageRoutes(scope: FastifyInstance, deps: AppDeps, auth:
         refs,
         refFields,
         fingerprintExtra: fileFingerprint(images),
+        uploads: store.keys,
         drop: () => store.drop(),
       })
     },

@@ -1,6 +1,6 @@
 import multipart from '@fastify/multipart'
 import { authenticate } from '../../plugins/auth.js'
-import { UPLOAD_LIMITS } from './multipart.js'
+import { FORM_LIMITS } from './multipart.js'
 import { formatOpenAIError, presentVideo } from './present.js'
 import { D } from './request.js'
 import { registerImageRoutes } from './image-routes.js'
@@ -29,7 +29,7 @@ export const openaiDialect: Dialect = {
   routes(app: FastifyInstance, deps: AppDeps) {
     // One encapsulated scope: multipart parsing exists only for these routes.
     void app.register(async (scope) => {
-      await scope.register(multipart, { limits: UPLOAD_LIMITS, throwFileSizeLimit: true })
+      await scope.register(multipart, { limits: FORM_LIMITS, throwFileSizeLimit: true })
       // Retrying an empty balance cannot help: tell the SDK not to (it retries every 429).
       scope.addHook('onSend', async (_req, reply, payload) => {
         if (reply.statusCode === 429 && typeof payload === 'string' && payload.includes('"insufficient_quota"')) void reply.header('x-should-retry', 'false')

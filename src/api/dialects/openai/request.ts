@@ -1,6 +1,4 @@
-import { AppError } from '../../../errors.js'
 import type { FastifyRequest } from 'fastify'
-import type { UploadedFile } from './multipart.js'
 
 /** The dialect's name, as its routes and jobs record it. */
 export const D = 'openai'
@@ -13,10 +11,4 @@ export const IDEMPOTENCY_HEADER = {
 export function idempotencyKey(req: FastifyRequest): string | undefined {
   const key = req.headers['idempotency-key']
   return typeof key === 'string' ? key : undefined
-}
-
-/** Files may only come in the fields an endpoint names. */
-export function onlyFileFields(files: UploadedFile[], allowed: string[]): void {
-  const stray = files.find((f) => !allowed.includes(f.field))
-  if (stray) throw new AppError('invalid_request', `\`${stray.field}\` is not a file field of this endpoint (expected ${allowed.join(' or ')})`, { field: stray.field })
 }

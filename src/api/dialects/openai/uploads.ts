@@ -1,6 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto'
 import { AppError } from '../../../errors.js'
-import { UPLOAD_LIMITS, type UploadedFile } from './multipart.js'
+import { sha256Hex } from '../../../storage/verified-read.js'
+import type { UploadedFile } from './multipart.js'
 import type { AppDeps } from '../../deps.js'
 
 const IMAGE_TYPES: { ext: string; mime: string; test: (b: Buffer) => boolean }[] = [
@@ -18,26 +18,34 @@ export function fromDataUrl(url: string, field: string): Buffer | null {
 }
 
 /**
- * Stores uploaded images so the job can reference them by URL: the catalog takes references as
- * URLs. `drop()` deletes them again when the request does not become a new job.
+ * Stores uploaded images (spooled multipart files or decoded data URLs) so the job can
+ * reference them by URL: the catalog takes references as URLs. `keys` go to the submit, which
+ * gives them to the job; `drop()` deletes them when the request does not become a new job.
  */
-export function uploadStore(deps: AppDeps) {
+export function uploadStore(deps: AppDeps, accountId: string) {
   const keys: string[] = []
+  const maxBytes = deps.config.REELAY_UPLOAD_MAX_PART_BYTES
   return {
-    async put(bytes: Buffer, field: string): Promise<string> {
-      const type = IMAGE_TYPES.find((t) => t.test(bytes))
+    keys,
+    async put(source: UploadedFile | Buffer, field: string): Promise<string> {
+      const head = Buffer.isBuffer(source) ? source : source.head
+      const type = IMAGE_TYPES.find((t) => t.test(head))
       if (!type) throw new AppError('invalid_request', `\`${field}\` must be a PNG, JPEG or WebP image`, { field })
-      if (bytes.length > UPLOAD_LIMITS.fileSize) throw new AppError('payload_too_large', `\`${field}\` must be at most ${UPLOAD_LIMITS.fileSize / 1024 / 1024} MB.`, { field })
-      const key = `uploads/${randomUUID()}.${type.ext}`
-      await deps.jobs.storage.put(key, { bytes }, type.mime)
+      const bytes = Buffer.isBuffer(source) ? source.length : source.size
+      if (bytes > maxBytes) throw new AppError('payload_too_large', `\`${field}\` must be at most ${Math.round((maxBytes / 1024 / 1024) * 10) / 10} MB.`, { field })
+      const key = await deps.jobs.uploads.put(accountId, Buffer.isBuffer(source) ? { bytes: source } : { path: source.path }, {
+        bytes,
+        sha256: Buffer.isBuffer(source) ? sha256Hex(source) : source.sha256,
+        ext: type.ext,
+        mime: type.mime,
+      })
       keys.push(key)
       return deps.jobs.storage.url(key, Math.floor(deps.clock.now() / 1000) + deps.config.REELAY_RESULT_URL_TTL_SECONDS)
     },
     async drop(): Promise<void> {
-      await Promise.all(keys.map((k) => deps.jobs.storage.delete(k).catch(() => undefined)))
+      await deps.jobs.uploads.discard(keys.splice(0))
     },
   }
 }
 
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
-export const fileFingerprint = (files: UploadedFile[]) => files.map((f) => ({ field: f.field, sha256: sha256(f.data) }))
+export const fileFingerprint = (files: UploadedFile[]) => files.map((f) => ({ field: f.field, sha256: f.sha256 }))

@@ -4,11 +4,11 @@ import { DEFAULT_MODEL, resolveModel } from '../../../catalog/models.js'
 import { authOf } from '../../plugins/auth.js'
 import { defineRoute } from '../../route.js'
 import { fromDialectId, toDialectId } from '../id-forms.js'
-import { readMultipartBody, uploadsOf } from './multipart.js'
+import { multipartReader, uploadsOf } from './multipart.js'
 import { VideoContentQuery, VideoCreateBody, VideoIdParams, VideoListQuery } from './schemas.js'
 import { videoSize } from './size.js'
 import { presentVideo } from './present.js'
-import { D, IDEMPOTENCY_HEADER, idempotencyKey, onlyFileFields } from './request.js'
+import { D, IDEMPOTENCY_HEADER, idempotencyKey } from './request.js'
 import { fileFingerprint, fromDataUrl, uploadStore } from './uploads.js'
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import type { AppDeps } from '../../deps.js'
@@ -53,11 +53,9 @@ export function registerVideoRoutes(scope: FastifyInstance, deps: AppDeps, auth:
     headers: IDEMPOTENCY_HEADER,
     consumes: ['multipart/form-data', 'application/json'],
     responses: { 200: 'The video object (status queued)' },
-    preHandler: [auth, readMultipartBody],
+    preHandler: [auth, multipartReader(deps.config, { input_reference: () => ({ max: 1, rule: 'takes one file' }) })],
     async handler({ body, req }) {
       const files = uploadsOf(req)
-      onlyFileFields(files, ['input_reference'])
-      if (files.length > 1) throw new AppError('invalid_request', '`input_reference` takes one file', { field: 'input_reference' })
       const model = videoModel(body.model)
       const catalogModel = resolveModel(model ?? DEFAULT_MODEL.video)
       const ratios = catalogModel?.type === 'video' ? catalogModel.aspectRatios : ['16:9', '9:16']
@@ -75,14 +73,14 @@ export function registerVideoRoutes(scope: FastifyInstance, deps: AppDeps, auth:
         throw new AppError('invalid_request', '`seconds` must be a whole number of seconds, e.g. "4", "8" or "12"', { field: 'seconds' })
       }
 
-      const store = uploadStore(deps)
+      const store = uploadStore(deps, authOf(req).accountId)
       let firstFrameUrl: string | undefined
       let refField = 'input_reference'
       const ref = body.input_reference
       try {
         if (files[0]) {
           if (ref !== undefined && ref !== null) throw new AppError('invalid_request', '`input_reference` was sent both as a file and as a value', { field: 'input_reference' })
-          firstFrameUrl = await store.put(files[0].data, 'input_reference')
+          firstFrameUrl = await store.put(files[0], 'input_reference')
         } else if (typeof ref === 'string') {
           const bytes = fromDataUrl(ref, 'input_reference')
           firstFrameUrl = bytes ? await store.put(bytes, 'input_reference') : ref
@@ -111,6 +109,7 @@ export function registerVideoRoutes(scope: FastifyInstance, deps: AppDeps, auth:
           fields: { durationSec: 'seconds', aspectRatio: 'size', resolution: 'size', firstFrameUrl: refField },
           idempotencyKey: idempotencyKey(req),
           fingerprint: requestFingerprint('POST', '/v1/videos', { body, files: fileFingerprint(files) }),
+          uploads: store.keys,
         })
       } catch (err) {
         await store.drop()
@@ -151,8 +150,7 @@ export function registerVideoRoutes(scope: FastifyInstance, deps: AppDeps, auth:
       if (job.status !== 'succeeded' || !out) {
         throw new AppError('invalid_request', `The video is ${video.status}; its content is available once it is completed.`, { field: 'video_id' })
       }
-      const file = await deps.jobs.storage.open(out.key)
-      if (!file) throw new AppError('not_found', 'The video content no longer exists.')
+      const file = await deps.jobs.files.open(out.key, { jobId: job.id, expected: out })
       void reply.header('content-type', out.mime).header('content-length', String(file.size)).header('content-disposition', `attachment; filename="${video.id}.mp4"`)
       return reply.send(file.stream)
     },

@@ -47,6 +47,8 @@ const CODE_MAP: Record<ErrorCode, TaskErrorCode> = {
   concurrency_limited: 'service_busy',
   service_unavailable: 'service_busy',
   internal_error: 'internal_error',
+  // 001 has no 410: a lost result reads as gone, like an unknown task.
+  file_unavailable: 'not_found',
 }
 
 const IDEMPOTENCY_HEADER = {
