@@ -19,6 +19,8 @@ export const freshPgSchema = () => freshSchemaIn(PG_URL)
 export interface HarnessOptions extends Omit<RuntimeOptions, 'clock' | 'logger'> {
   env?: Record<string, string>
   clock?: ManualClock
+  /** Where the runtime logs (silent when absent); tests that check operator alerts capture it. */
+  logger?: pino.Logger
 }
 
 /**
@@ -36,7 +38,7 @@ export async function createHarness(opts: HarnessOptions = {}) {
     ...opts.env,
   })
   const clock = opts.clock ?? new ManualClock(Date.now())
-  const rt = await createRuntime(config, { ...opts, clock, logger: pino({ level: 'silent' }) })
+  const rt = await createRuntime(config, { ...opts, clock, logger: opts.logger ?? pino({ level: 'silent' }) })
   const app: FastifyInstance = await buildApp(rt.appDeps, { logger: false })
   await app.ready()
   let n = 0
