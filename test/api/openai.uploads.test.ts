@@ -1,10 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { PNG } from 'pngjs'
 import OpenAI, { toFile } from 'openai'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { buildApp } from '../../src/api/app.js'
 import { createHarness, type Harness, type HarnessOptions } from '../support/harness.js'
 import { ledgerViolations } from '../support/ledger-check.js'
 
@@ -204,6 +205,23 @@ describe('uploads are deleted with their job, and swept', () => {
     s.h.clock.advance(20_000)
     await s.h.rt.worker.drain()
     await nothingKept(s.h)
+  })
+
+  it('spooled parts a killed process left behind are removed at the next start, by age', async () => {
+    const spool = path.join(s.h.dir, 'tmp', 'uploads')
+    const stale = path.join(spool, 'left-by-a-killed-process')
+    const fresh = path.join(spool, 'another-process-is-writing-this')
+    writeFileSync(stale, 'x')
+    writeFileSync(fresh, 'x')
+    const old = new Date(Date.now() - GRACE_MS - 60_000)
+    utimesSync(stale, old, old)
+    const app = await buildApp(s.h.rt.appDeps, { logger: false })
+    try {
+      await vi.waitFor(() => expect(list(spool)).toEqual(['another-process-is-writing-this']))
+    } finally {
+      await app.close()
+      rmSync(fresh)
+    }
   })
 
   it('an orphan upload (stored, then the process died before its job was created) is swept after the grace period', async () => {

@@ -261,6 +261,7 @@ describe('formatError maps every internal code onto the 001 table', () => {
       unsupported_media_type: 'invalid_request',
       concurrency_limited: 'service_busy',
       service_unavailable: 'service_busy',
+      file_unavailable: 'not_found',
     }
     for (const code of Object.keys(errorTable) as (keyof typeof errorTable)[]) {
       const { status, body } = tasksDialect.formatError(new AppError(code), 'req_1') as { status: number; body: { error: { code: string; requestId: string } } }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { createWriteStream, mkdirSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
+import { readdir, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -128,6 +128,20 @@ function meter(field: string, limits: Config, total: { bytes: number }) {
 }
 
 /**
+ * Spooled parts are removed when their response closes; a process killed mid-request leaves
+ * its own behind. Those are removed at the next start, by age, since several processes may
+ * share the directory. (File times are wall-clock, like the files themselves.)
+ */
+async function removeStaleSpool(dir: string, olderThanMs: number): Promise<void> {
+  const cutoff = Date.now() - olderThanMs
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const file = path.join(dir, name)
+    const s = await stat(file).catch(() => null)
+    if (s && s.mtimeMs < cutoff) await rm(file, { force: true }).catch(() => undefined)
+  }
+}
+
+/**
  * A preHandler (run after authentication, so anonymous callers never get their uploads read)
  * for multipart requests: text fields go to `req.body`, and file parts stream to temporary
  * files (`uploadsOf(req)`) within the per-part and total byte limits. A file in a field the
@@ -137,6 +151,7 @@ function meter(field: string, limits: Config, total: { bytes: number }) {
 export function multipartReader(config: Config, fileFields: FileFields): preHandlerAsyncHookHandler {
   const spool = path.join(config.dataDir, 'tmp', 'uploads')
   mkdirSync(spool, { recursive: true })
+  void removeStaleSpool(spool, config.REELAY_UPLOAD_GRACE_SECONDS * 1_000)
   return async function readMultipartBody(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (typeof req.isMultipart !== 'function' || !req.isMultipart()) return
     const body: Record<string, unknown> = {}
