@@ -21,14 +21,18 @@ const RESULT_KEY = /^results\/(job_[0-9A-Za-z]+)\/[^/]+$/
 export function createStoredFiles(deps: { store: Store; storage: Storage; log: ProviderLogger }) {
   const { storage, log } = deps
 
-  const alert = (key: string, jobId: string | null) => (err: DamagedFileError) =>
+  const unavailable = (err: DamagedFileError) => new AppError('file_unavailable', 'The stored file is missing or damaged; the operator has been alerted.', { cause: err })
+  /** Logs the operator alert; a stream then fails with `file_unavailable`. */
+  const alert = (key: string, jobId: string | null) => (err: DamagedFileError) => {
     log.error({ jobId, key, problem: err.problem, actualBytes: err.actualBytes }, 'stored file is missing or damaged')
+    return unavailable(err)
+  }
 
   async function guard<T>(work: Promise<T>): Promise<T> {
     try {
       return await work
     } catch (err) {
-      if (err instanceof DamagedFileError) throw new AppError('file_unavailable', 'The stored file is missing or damaged; the operator has been alerted.', { cause: err })
+      if (err instanceof DamagedFileError) throw unavailable(err)
       throw err
     }
   }

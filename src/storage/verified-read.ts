@@ -12,6 +12,12 @@ export interface ExpectedFile {
 
 export type FileProblem = 'missing' | 'size_mismatch' | 'hash_mismatch'
 
+/**
+ * Told of every damaged file; may return the error a stream should fail with instead (an error
+ * found before any byte was sent is still answered by the framework's error handler).
+ */
+export type OnDamage = (err: DamagedFileError) => Error | void
+
 /** A stored object that is gone or is not what was stored. */
 export class DamagedFileError extends Error {
   override name = 'DamagedFileError'
@@ -37,14 +43,13 @@ export async function sha256File(file: string): Promise<string> {
  * has been seen: on a wrong size or digest it errors instead of releasing that chunk, so a
  * client reading a response with a Content-Length sees a broken transfer, never a complete one.
  */
-export function verifyingStream(expected: ExpectedFile, onDamage: (err: DamagedFileError) => void): Transform {
+export function verifyingStream(expected: ExpectedFile, onDamage: OnDamage): Transform {
   const hash = createHash('sha256')
   let seen = 0
   let held: Buffer | null = null
   const fail = (problem: FileProblem) => {
     const err = new DamagedFileError(problem, seen)
-    onDamage(err)
-    return err
+    return onDamage(err) ?? err
   }
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
@@ -73,7 +78,7 @@ export async function openVerified(
   storage: Storage,
   key: string,
   expected: ExpectedFile,
-  onDamage: (err: DamagedFileError) => void,
+  onDamage: OnDamage,
   range?: { start: number; end: number },
 ): Promise<{ stream: Readable; size: number }> {
   const file = await storage.open(key, range)
@@ -91,11 +96,27 @@ export async function openVerified(
   if (range && (range.start !== 0 || range.end !== file.size - 1)) return file
   const checked = verifyingStream(expected, onDamage)
   file.stream.once('error', (e) => checked.destroy(e))
-  return { stream: file.stream.pipe(checked), size: file.size }
+  file.stream.pipe(checked)
+  // Wait for the first bytes to be released (or the end): a file found bad before then (one
+  // that fits in a chunk) is refused with a proper error answer instead of a started response.
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error) => {
+      checked.off('readable', onReadable)
+      file.stream.destroy()
+      reject(err)
+    }
+    const onReadable = () => {
+      checked.off('error', onError)
+      resolve()
+    }
+    checked.once('error', onError)
+    checked.once('readable', onReadable)
+  })
+  return { stream: checked, size: file.size }
 }
 
 /** Reads a whole stored object into memory and checks it before returning (for small answers). */
-export async function readVerified(storage: Storage, key: string, expected: ExpectedFile, onDamage: (err: DamagedFileError) => void): Promise<Buffer> {
+export async function readVerified(storage: Storage, key: string, expected: ExpectedFile, onDamage: OnDamage): Promise<Buffer> {
   const file = await openVerified(storage, key, expected, onDamage)
   const chunks: Buffer[] = []
   for await (const chunk of file.stream) chunks.push(chunk as Buffer)
@@ -103,7 +124,7 @@ export async function readVerified(storage: Storage, key: string, expected: Expe
 }
 
 /** Checks that a stored object exists with the expected size (before handing out a link to it). */
-export async function statVerified(storage: Storage, key: string, expected: ExpectedFile, onDamage: (err: DamagedFileError) => void): Promise<void> {
+export async function statVerified(storage: Storage, key: string, expected: ExpectedFile, onDamage: OnDamage): Promise<void> {
   const size = await storage.stat(key)
   if (size === expected.bytes) return
   const err = new DamagedFileError(size === null ? 'missing' : 'size_mismatch', size)

@@ -148,6 +148,23 @@ for (const storage of ['fs', 's3'] as const) {
     }
 
     if (storage === 'fs') {
+      it('an upload served to an upstream through /files is checked against its record too', async () => {
+        const bytes = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(4096, 7)])
+        const { sha256Hex } = await import('../../src/storage/verified-read.js')
+        const key = await s.h.rt.jobs.uploads.put(c.account.id, { bytes }, { bytes: bytes.length, sha256: sha256Hex(bytes), ext: 'png', mime: 'image/png' })
+        const link = new URL(s.h.rt.storage.url(key, Math.floor(s.h.clock.now() / 1000) + 600))
+        const ok = await fetch(`${s.base}${link.pathname}${link.search}`)
+        expect(Buffer.from(await ok.arrayBuffer()).equals(bytes)).toBe(true)
+        s.alerts.length = 0
+        await damage(s.h, key, 'corrupted', 'image/png')
+        // Small enough to be one chunk: found bad before a byte was sent, so a clean 410.
+        const bad = await fetch(`${s.base}${link.pathname}${link.search}`)
+        expect(bad.status).toBe(410)
+        expect(await bad.json()).toMatchObject({ ok: false, error: { code: 'file_unavailable' } })
+        expect(s.alerts).toContainEqual(expect.objectContaining({ level: 50, key, problem: 'hash_mismatch' }))
+        await s.h.rt.jobs.uploads.discard([key])
+      })
+
       for (const how of DAMAGES) {
         it(`a /files link: ${how} → ${how === 'corrupted' ? 'a broken transfer' : '410'}; a byte range is checked by size`, async () => {
           const result = (await s.h.app.inject({ method: 'GET', url: `/v1/jobs/${image.jobId}/result`, headers: c.auth })).json()

@@ -149,7 +149,7 @@ export const nativeDialect: Dialect = {
       dialect: d,
       summary: 'Get the stored outputs of a job (202 while not ready)',
       params: JobIdParams,
-      responses: { 200: 'The outputs', 202: 'Not ready yet' },
+      responses: { 200: 'The outputs', 202: 'Not ready yet', 410: 'A stored output is missing or damaged (file_unavailable)' },
       preHandler: auth,
       async handler({ params, req }, reply) {
         const job = await deps.jobs.get(authOf(req).accountId, params.jobId)

@@ -25,7 +25,7 @@ export function registerImageRoutes(scope: FastifyInstance, deps: AppDeps, auth:
     summary: 'Create images (OpenAI images.generate); waits for the job and answers with the images',
     body: ImageGenerationBody,
     headers: IDEMPOTENCY_HEADER,
-    responses: { 200: 'The images', 400: 'Invalid request or moderation_blocked', 429: 'Rate limit or insufficient_quota', 504: 'Not ready in time; the job goes on' },
+    responses: { 200: 'The images', 400: 'Invalid request or moderation_blocked', 429: 'Rate limit or insufficient_quota', 410: 'A stored image is missing or damaged (file_unavailable)', 504: 'Not ready in time; the job goes on' },
     preHandler: [auth, rejectMultipart],
     async handler({ body, req }, reply) {
       checkImageOptions(body)
@@ -41,7 +41,7 @@ export function registerImageRoutes(scope: FastifyInstance, deps: AppDeps, auth:
     body: ImageEditBody,
     headers: IDEMPOTENCY_HEADER,
     consumes: ['multipart/form-data', 'application/json'],
-    responses: { 200: 'The images', 400: 'Invalid request or moderation_blocked', 504: 'Not ready in time; the job goes on' },
+    responses: { 200: 'The images', 400: 'Invalid request or moderation_blocked', 410: 'A stored image is missing or damaged (file_unavailable)', 413: 'A file or the whole form is over its limit', 504: 'Not ready in time; the job goes on' },
     // A mask is read (one at most) only to be refused by name below.
     preHandler: [auth, multipartReader(deps.config, { image: editImageLimit, mask: () => ({ max: 1, rule: 'takes one file' }) })],
     async handler({ body, req }, reply) {

@@ -139,7 +139,7 @@ export function registerVideoRoutes(scope: FastifyInstance, deps: AppDeps, auth:
     summary: 'Download the MP4 of a completed video (OpenAI videos.downloadContent)',
     params: VideoIdParams,
     query: VideoContentQuery,
-    responses: { 200: 'video/mp4 bytes', 400: 'Not completed', 404: 'No such video or variant' },
+    responses: { 200: 'video/mp4 bytes', 400: 'Not completed', 404: 'No such video or variant', 410: 'The stored video is missing or damaged (file_unavailable)' },
     preHandler: auth,
     async handler({ params, query, req }, reply) {
       const job = await findVideo(deps, req, params.video_id)
