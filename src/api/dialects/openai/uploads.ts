@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises'
 import { AppError } from '../../../errors.js'
 import { sha256Hex } from '../../../storage/verified-read.js'
 import type { UploadedFile } from './multipart.js'
@@ -40,6 +41,8 @@ export function uploadStore(deps: AppDeps, accountId: string) {
         mime: type.mime,
       })
       keys.push(key)
+      // Stored: the spooled copy need not wait for the response (an image edit may wait minutes).
+      if (!Buffer.isBuffer(source)) await rm(source.path, { force: true })
       return deps.jobs.storage.url(key, Math.floor(deps.clock.now() / 1000) + deps.config.REELAY_RESULT_URL_TTL_SECONDS)
     },
     async drop(): Promise<void> {
