@@ -6,7 +6,8 @@ import { authenticate, authOf } from '../../plugins/auth.js'
 import { defineRoute } from '../../route.js'
 import { fromDialectId } from '../id-forms.js'
 import { GenerationBody, OPEN_ASPECT_RATIOS, OPEN_DEFAULT_MODEL, RequestIdParams, unknownField } from './schemas.js'
-import { creditsCharged, presentGeneration, REQUEST_PREFIX } from './present.js'
+import { presentGeneration, REQUEST_PREFIX } from './present.js'
+import { chargedCredits } from '../../../ledger/job-charges.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../deps.js'
 import type { Dialect } from '../../dialect.js'
@@ -117,7 +118,7 @@ export const openDialect: Dialect = {
           webhookUrl: body.webhookUrl,
         })
         const shown = presentGeneration(job, [])
-        return { success: true, requestId: shown.requestId, status: shown.status, model: job.model, creditsCharged: creditsCharged(job), createdAt: shown.createdAt }
+        return { success: true, requestId: shown.requestId, status: shown.status, model: job.model, creditsCharged: chargedCredits(job.charges), createdAt: shown.createdAt }
       },
     })
 
