@@ -132,6 +132,10 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
       const dialect = DIALECTS.find((x) => x.name === job.dialect && x.webhookPayload) ?? DIALECTS[0]!
       return dialect.webhookPayload!(job, d.event as WebhookEvent, jobs.resultOutputs(job))
     },
+    async scheduleOf(d) {
+      const row = await store.db.selectFrom('jobs').select('dialect').where('id', '=', d.jobId).executeTakeFirst()
+      return DIALECTS.find((x) => x.name === row?.dialect)?.webhookScheduleMs
+    },
   })
   /** Best effort: tell the accepting upstream to stop, so an abandoned job costs nothing more. */
   async function cancelUpstream(job: { id: string; channel: string | null; upstreamId: string | null }): Promise<void> {

@@ -7,6 +7,7 @@ import { defineRoute } from '../../route.js'
 import { fromDialectId } from '../id-forms.js'
 import { GenerationBody, OPEN_ASPECT_RATIOS, OPEN_DEFAULT_MODEL, RequestIdParams, unknownField } from './schemas.js'
 import { presentGeneration, REQUEST_PREFIX } from './present.js'
+import { withoutUnsupportedMediaType } from '../not-json.js'
 import { chargedCredits } from '../../../ledger/job-charges.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../deps.js'
@@ -30,7 +31,8 @@ const usd = (x: number) => Math.round(x * 1e6) / 1e6
 /** The Seedance 2.0 Open API (`/api/open/v1/…`, seed 004). */
 export const openDialect: Dialect = {
   name: D,
-  formatError(err) {
+  formatError(raw) {
+    const err = withoutUnsupportedMediaType(raw)
     // Seed 004: every error is `{success:false, error:{code, message}}`; a bad key always reads
     // "Invalid API key", and the concurrency limit counts as its `rate_limited`. The request id
     // travels in the `x-request-id` header.
