@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 
 const bool = z
@@ -17,7 +18,11 @@ export const configSchema = z.object({
   PORT: int(8080),
   /** Address the HTTP API binds to. (Default: 127.0.0.1) */
   HOST: z.string().default('127.0.0.1'),
-  /** Where the SQLite database, result files and generated secrets live. (Default: ./data) */
+  /**
+   * Where the SQLite database, result files and generated secrets live. A relative path is taken
+   * from the working directory. (Default: `data` in the project folder, whatever the working
+   * directory, so the server and the CLI share it)
+   */
   REELAY_DATA_DIR: z.string().default('./data'),
   /** Base URL customers reach this server at; used in result links. (Default: http://HOST:PORT) */
   REELAY_PUBLIC_URL: z.string().url().optional(),
@@ -119,6 +124,14 @@ export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
+/** The project folder (the parent of `src/` or `dist/`, where this file runs from). */
+const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+/** An explicit setting resolves from the working directory; the default is the project's `data`. */
+export function resolveDataDir(setting: string | undefined): string {
+  return setting === undefined ? path.join(PROJECT_DIR, 'data') : path.resolve(setting)
+}
+
 /** Parses the environment once, reporting every bad setting together. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const known = Object.fromEntries(Object.keys(configSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]))
@@ -131,7 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (c.REELAY_S3_BUCKET && !(c.REELAY_S3_ACCESS_KEY_ID && c.REELAY_S3_SECRET_ACCESS_KEY)) {
     throw new ConfigError('Invalid configuration:\n  REELAY_S3_ACCESS_KEY_ID and REELAY_S3_SECRET_ACCESS_KEY are required with REELAY_S3_BUCKET (result links are presigned with them)')
   }
-  const dataDir = path.resolve(c.REELAY_DATA_DIR)
+  const dataDir = resolveDataDir(known.REELAY_DATA_DIR)
   const defaultPrices = path.join(dataDir, 'prices.json')
   const pricesFile = c.REELAY_PRICES_FILE ?? (existsSync(defaultPrices) ? defaultPrices : undefined)
   const host = c.HOST === '0.0.0.0' || c.HOST === '::' ? '127.0.0.1' : c.HOST

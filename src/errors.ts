@@ -43,17 +43,24 @@ export const jobErrorTable = {
 
 export type JobErrorCode = keyof typeof jobErrorTable
 
+export interface ErrorDetails {
+  requiredCredits?: number
+  availableCredits?: number
+}
+
 export class AppError extends Error {
   readonly code: ErrorCode
   readonly status: number
   /** The request field the error is about, when there is one. */
   readonly field: string | undefined
   readonly retryAfterSec: number | undefined
+  /** Figures a dialect may show with the error (e.g. the credits a 402 needed and had). */
+  readonly details: ErrorDetails | undefined
 
   constructor(
     code: ErrorCode,
     message?: string,
-    opts: { field?: string; retryAfterSec?: number; cause?: unknown } = {},
+    opts: { field?: string; retryAfterSec?: number; cause?: unknown; details?: ErrorDetails } = {},
   ) {
     super(message ?? errorTable[code].message, { cause: opts.cause })
     this.name = 'AppError'
@@ -61,6 +68,7 @@ export class AppError extends Error {
     this.status = errorTable[code].status
     this.field = opts.field
     this.retryAfterSec = opts.retryAfterSec
+    this.details = opts.details
   }
 }
 

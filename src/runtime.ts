@@ -24,7 +24,7 @@ import { DIALECTS } from './api/dialects/index.js'
 import { createWebhookEndpoints } from './webhooks/endpoints.js'
 import { createWebhookDispatcher } from './webhooks/dispatcher.js'
 import { createDeliveryLog } from './webhooks/delivery-log.js'
-import { toJob } from './jobs/job-model.js'
+import { loadJob } from './jobs/job-model.js'
 import { createCallbackHandler } from './jobs/callbacks.js'
 import type { WebhookEvent } from './webhooks/outbox.js'
 import type { AppDeps } from './api/deps.js'
@@ -112,6 +112,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
       await jobs.sweepIdempotencyKeys()
       await uploads.sweep().catch((err: unknown) => log.error({ err: String(err) }, 'upload sweep failed'))
     },
+    prices,
     leaseMs: config.REELAY_LEASE_MS,
     concurrency: config.REELAY_WORKER_CONCURRENCY,
     pollConcurrency: config.REELAY_POLL_CONCURRENCY,
@@ -135,9 +136,13 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     async render(d) {
       // Rendered from the job as it is now: terminal, since events are queued with the transition.
       const row = await store.db.selectFrom('jobs').selectAll().where('id', '=', d.jobId).executeTakeFirstOrThrow()
-      const job = toJob(row)
+      const job = await loadJob(store.db, row)
       const dialect = DIALECTS.find((x) => x.name === job.dialect && x.webhookPayload) ?? DIALECTS[0]!
       return dialect.webhookPayload!(job, d.event as WebhookEvent, jobs.resultOutputs(job))
+    },
+    async scheduleOf(d) {
+      const row = await store.db.selectFrom('jobs').select('dialect').where('id', '=', d.jobId).executeTakeFirst()
+      return DIALECTS.find((x) => x.name === row?.dialect)?.webhookScheduleMs
     },
   })
   /** Best effort: tell the accepting upstream to stop, so an abandoned job costs nothing more. */

@@ -24,6 +24,9 @@ export function catalogList(prices: PriceBook, created: number) {
         return {
           ...common,
           durations: m.durations,
+          /** -1 is accepted: the model picks the length (the hold covers the longest). */
+          autoDuration: m.autoDuration,
+          seed: m.seed,
           resolutions: m.resolutions,
           aspectRatios: m.aspectRatios,
           audio: m.audio,
@@ -45,9 +48,11 @@ export function catalogList(prices: PriceBook, created: number) {
         formats: m.formats,
         batch: m.batch,
         maxReferenceImages: m.maxReferenceImages,
+        tiers: m.tiers,
         pricing: {
           baseCredits: prices.image.base[m.id] ?? 0,
           qualityMultiplier: prices.image.qualityMultiplier,
+          tierMultiplier: prices.image.tierMultiplier,
           resolutionMultiplier: prices.image.resolutionMultiplier,
         },
       }

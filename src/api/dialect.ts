@@ -16,4 +16,6 @@ export interface Dialect {
   routes(app: FastifyInstance, deps: AppDeps): void
   /** The webhook body for a job event, in this dialect's shape (native shape when absent). */
   webhookPayload?(job: Job, event: WebhookEvent, outputs: ResultOutput[]): unknown
+  /** Delays between webhook attempts when the dialect's document fixes them (else the configured schedule). */
+  webhookScheduleMs?: number[]
 }

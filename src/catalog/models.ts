@@ -1,4 +1,4 @@
-import type { ImageFormat, ImageQuality, ImageResolution, JobType, VideoResolution } from '../domain/params.js'
+import type { ImageFormat, ImageQuality, ImageResolution, ImageTier, JobType, QualityTier, VideoResolution } from '../domain/params.js'
 
 interface ModelBase {
   id: string
@@ -18,6 +18,10 @@ export interface VideoModel extends ModelBase {
   type: 'video'
   durations: number[]
   defaultDuration: number
+  /** Accepts duration -1: the model picks the length. The hold covers the longest duration. */
+  autoDuration: boolean
+  /** Whether a fixed `seed` may be requested (Seedance 2.5 takes none). */
+  seed: boolean
   resolutions: VideoResolution[]
   aspectRatios: string[]
   audio: boolean
@@ -38,6 +42,10 @@ export interface ImageModel extends ModelBase {
   maxReferenceImages: number
   /** Resolutions allowed with aspect ratio `auto` (GPT Image 2: "auto only supports 1K"). */
   autoRatioResolutions: ImageResolution[]
+  /** Rendering tiers; the first is the default. Each is priced by `image.tierMultiplier`. */
+  tiers: ImageTier[]
+  /** Aspect ratio + resolution pairs a tier cannot render (GPT Image 2: no 1:1 4K on standard). */
+  excluded: { tier: ImageTier; aspectRatio: string; resolution: ImageResolution }[]
 }
 
 export type CatalogModel = VideoModel | ImageModel
@@ -48,6 +56,23 @@ const SEEDANCE_2_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4', '21:9', 'adaptiv
 const SEEDANCE_2_REFS = { images: 9, videos: 3, audios: 3, total: 12 }
 const MINUTE = 60_000
 
+/** What the Seedance 2.0 models (and 2.5, with its own durations) share. */
+const SEEDANCE_2_FAMILY: Omit<VideoModel, 'id' | 'type' | 'name' | 'description' | 'aliases' | 'typicalMs'> = {
+  prompt: { min: 3, max: 10_000 },
+  durations: range(4, 15),
+  defaultDuration: 5,
+  autoDuration: false,
+  seed: true,
+  resolutions: ['480p', '720p', '1080p'],
+  aspectRatios: SEEDANCE_2_RATIOS,
+  audio: true,
+  frames: true,
+  references: SEEDANCE_2_REFS,
+  maxReferenceMediaSec: 15,
+  upscale: true,
+  deadlineMs: 30 * MINUTE,
+}
+
 export const MODELS: readonly CatalogModel[] = [
   {
     id: 'seedance-2.0',
@@ -55,17 +80,7 @@ export const MODELS: readonly CatalogModel[] = [
     name: 'Seedance 2.0',
     description: 'Highest quality, multimodal video generation',
     aliases: ['seedance2', 'seedance', 'seedance-2', 'seedance-2.0-pro', 'dreamina-seedance-2-0'],
-    prompt: { min: 3, max: 10_000 },
-    durations: range(4, 15),
-    defaultDuration: 5,
-    resolutions: ['480p', '720p', '1080p'],
-    aspectRatios: SEEDANCE_2_RATIOS,
-    audio: true,
-    frames: true,
-    references: SEEDANCE_2_REFS,
-    maxReferenceMediaSec: 15,
-    upscale: true,
-    deadlineMs: 30 * MINUTE,
+    ...SEEDANCE_2_FAMILY,
     typicalMs: 105_000,
   },
   {
@@ -74,18 +89,30 @@ export const MODELS: readonly CatalogModel[] = [
     name: 'Seedance 2.0 Fast',
     description: 'Faster turnaround at a lower price',
     aliases: ['seedance2-fast', 'seedance-fast', 'seedance-2-fast', 'dreamina-seedance-2-0-fast'],
-    prompt: { min: 3, max: 10_000 },
-    durations: range(4, 15),
-    defaultDuration: 5,
-    resolutions: ['480p', '720p', '1080p'],
-    aspectRatios: SEEDANCE_2_RATIOS,
-    audio: true,
-    frames: true,
-    references: SEEDANCE_2_REFS,
-    maxReferenceMediaSec: 15,
-    upscale: true,
-    deadlineMs: 30 * MINUTE,
+    ...SEEDANCE_2_FAMILY,
     typicalMs: 60_000,
+  },
+  {
+    id: 'seedance-2.0-mini',
+    type: 'video',
+    name: 'Seedance 2.0 Mini',
+    description: 'The lowest-cost Seedance 2.0 tier',
+    aliases: ['seedance2-mini', 'seedance-mini', 'seedance-2-mini', 'dreamina-seedance-2-0-mini'],
+    ...SEEDANCE_2_FAMILY,
+    typicalMs: 45_000,
+  },
+  {
+    id: 'seedance-2.5',
+    type: 'video',
+    name: 'Seedance 2.5',
+    description: 'Longer clips (4–30 s, or let the model pick), up to 1080p',
+    aliases: ['seedance25', 'seedance-25', 'seedance-2-5', 'dreamina-seedance-2-5'],
+    ...SEEDANCE_2_FAMILY,
+    durations: range(4, 30),
+    autoDuration: true,
+    seed: false,
+    deadlineMs: 45 * MINUTE,
+    typicalMs: 150_000,
   },
   {
     id: 'seedance-1.5-pro',
@@ -96,6 +123,8 @@ export const MODELS: readonly CatalogModel[] = [
     prompt: { min: 3, max: 10_000 },
     durations: [5, 10],
     defaultDuration: 5,
+    autoDuration: false,
+    seed: true,
     resolutions: ['480p', '720p', '1080p'],
     aspectRatios: ['16:9', '9:16', '1:1', '4:3', '3:4', '21:9', 'adaptive'],
     audio: true,
@@ -120,6 +149,8 @@ export const MODELS: readonly CatalogModel[] = [
     batch: { min: 1, max: 4 },
     maxReferenceImages: 10,
     autoRatioResolutions: ['1K'],
+    tiers: ['standard', 'economy'],
+    excluded: [{ tier: 'standard', aspectRatio: '1:1', resolution: '4K' }],
     deadlineMs: 10 * MINUTE,
     typicalMs: 40_000,
   },
@@ -137,6 +168,8 @@ export const MODELS: readonly CatalogModel[] = [
     batch: { min: 1, max: 4 },
     maxReferenceImages: 8,
     autoRatioResolutions: ['1K', '2K', '4K'],
+    tiers: ['standard'],
+    excluded: [],
     deadlineMs: 10 * MINUTE,
     typicalMs: 30_000,
   },
@@ -154,3 +187,9 @@ export function resolveModel(name: string): CatalogModel | undefined {
 }
 
 export const DEFAULT_MODEL: Record<JobType, string> = { image: 'gpt-image-2', video: 'seedance-2.0-fast' }
+
+/** Seedance 2.0 quality tiers (seeds 001/003 `quality_tier`) → catalog model. */
+export const SEEDANCE_TIER_MODELS: Record<QualityTier, string> = { standard: 'seedance-2.0-fast', pro: 'seedance-2.0', mini: 'seedance-2.0-mini' }
+
+/** Seedance 2.5, the model behind 001's `/api/v1/video/seedance25`. */
+export const SEEDANCE_25 = 'seedance-2.5'

@@ -20,6 +20,8 @@ export const priceBookSchema = z.object({
     base: z.record(z.string(), z.number().nonnegative()),
     qualityMultiplier: multipliers,
     resolutionMultiplier: multipliers,
+    /** Per rendering tier (GPT Image 2 `economy` is the lower-cost one); 1 when absent. */
+    tierMultiplier: multipliers,
   }),
   plans: z.record(
     z.string(),
@@ -39,7 +41,7 @@ export type Plan = PriceBook['plans'][string] & { id: string }
 /** Defaults taken from the seed documents: 40 credits/s at 720p, 20 credits per LOW 1K image. */
 export const DEFAULT_PRICES: PriceBook = {
   video: {
-    perSecond: { 'seedance-2.0': 40, 'seedance-2.0-fast': 32, 'seedance-1.5-pro': 24 },
+    perSecond: { 'seedance-2.0': 40, 'seedance-2.0-fast': 32, 'seedance-2.0-mini': 20, 'seedance-2.5': 48, 'seedance-1.5-pro': 24 },
     resolutionMultiplier: { '480p': 0.5, '720p': 1, '1080p': 2 },
     upscalePerSecond: { '2k': 20, '4k': 40 },
     videoReferenceMultiplier: 2,
@@ -48,6 +50,7 @@ export const DEFAULT_PRICES: PriceBook = {
     base: { 'gpt-image-2': 20, 'nano-banana-pro': 20 },
     qualityMultiplier: { LOW: 1, MEDIUM: 2, HIGH: 4 },
     resolutionMultiplier: { '1K': 1, '2K': 2, '4K': 4 },
+    tierMultiplier: { standard: 1, economy: 0.5 },
   },
   plans: {
     default: { name: 'Default', requestsPerMinute: 60, maxActiveJobs: 3, monthlyCreditQuota: null },

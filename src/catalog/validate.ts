@@ -1,5 +1,5 @@
 import { invalid } from '../errors.js'
-import type { ImageParams, VideoParams } from '../domain/params.js'
+import { AUTO_DURATION, type ImageParams, type VideoParams } from '../domain/params.js'
 import type { ImageModel, VideoModel } from './models.js'
 
 /** What a dialect hands over: canonical names, values not yet checked. */
@@ -62,6 +62,14 @@ class Checker {
     return v
   }
 
+  /** An exact frame size: even sides (H.264), 64–4096 pixels. */
+  size(field: string, v: unknown): { width: number; height: number } {
+    const o = v as { width?: unknown; height?: unknown } | null
+    const ok = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 64 && n <= 4096 && n % 2 === 0
+    if (typeof o !== 'object' || o === null || !ok(o.width) || !ok(o.height)) this.fail(field, 'must be a width and height in even pixels from 64 to 4096')
+    return { width: o.width as number, height: o.height as number }
+  }
+
   urls(field: string, v: unknown, max: number): string[] {
     if (v === undefined || v === null) return []
     if (!Array.isArray(v)) this.fail(field, 'must be an array of URLs')
@@ -107,11 +115,13 @@ export function validateVideo(model: VideoModel, input: VideoInput, opts: Valida
       : c.string('prompt', input.prompt, model.prompt.min, model.prompt.max)
 
   const rawDuration = input.durationSec === undefined ? model.defaultDuration : input.durationSec
-  if (typeof rawDuration !== 'number' || !model.durations.includes(rawDuration)) {
+  const auto = model.autoDuration && rawDuration === AUTO_DURATION
+  if (!auto && (typeof rawDuration !== 'number' || !model.durations.includes(rawDuration))) {
     const d = model.durations
     const rule = d.length > 2 && d.every((x, i) => i === 0 || x === d[i - 1]! + 1) ? `${d[0]}–${d.at(-1)}` : d.join(' or ')
-    c.fail('durationSec', `must be ${rule} seconds for ${model.id}`)
+    c.fail('durationSec', `must be ${rule} seconds${model.autoDuration ? ' or -1 (the model picks)' : ''} for ${model.id}`)
   }
+  if (!model.seed && input.seed !== undefined && input.seed !== -1) c.fail('seed', `is not supported by ${model.id}`)
   const durationSec = rawDuration as number
   const upscale = input.upscale == null ? undefined : c.oneOf('upscale', input.upscale, ['2k', '4k'] as const)
   if (upscale && !model.upscale) c.fail('upscale', `is not supported by ${model.id}`)
@@ -123,7 +133,8 @@ export function validateVideo(model: VideoModel, input: VideoInput, opts: Valida
     generateAudio: input.generateAudio === undefined ? model.audio : c.bool('generateAudio', input.generateAudio),
     seed: input.seed === undefined ? -1 : c.int('seed', input.seed, -1, SEED_MAX),
     cameraFixed: input.cameraFixed === undefined ? false : c.bool('cameraFixed', input.cameraFixed),
-    qualityTier: input.qualityTier === undefined ? 'standard' : c.oneOf('qualityTier', input.qualityTier, ['standard', 'pro'] as const),
+    qualityTier: input.qualityTier === undefined ? 'standard' : c.oneOf('qualityTier', input.qualityTier, ['standard', 'pro', 'mini'] as const),
+    ...(input.size === undefined ? {} : { size: c.size('size', input.size) }),
     ...(firstFrameUrl ? { firstFrameUrl } : {}),
     ...(lastFrameUrl ? { lastFrameUrl } : {}),
     referenceImageUrls,
@@ -141,6 +152,13 @@ export function validateImage(model: ImageModel, input: ImageInput, opts: Valida
   if (aspectRatio === 'auto' && !model.autoRatioResolutions.includes(resolution)) {
     c.fail('resolution', `must be ${model.autoRatioResolutions.join(' or ')} when the aspect ratio is auto`)
   }
+  const tier = input.tier === undefined ? undefined : c.oneOf('tier', input.tier, model.tiers)
+  const rule = model.excluded.find((x) => x.tier === (tier ?? model.tiers[0]) && x.aspectRatio === aspectRatio && x.resolution === resolution)
+  if (rule) {
+    const others = model.tiers.filter((t) => t !== rule.tier)
+    const word = c.name('tier')
+    c.fail('resolution', `cannot be ${resolution} with aspect ratio ${aspectRatio} on the ${rule.tier} ${word}${others.length ? `; use another resolution, or the ${others.join(' or ')} ${word}` : ''}`)
+  }
   return {
     prompt,
     n: input.n === undefined ? 1 : c.int('n', input.n, model.batch.min, model.batch.max),
@@ -150,5 +168,6 @@ export function validateImage(model: ImageModel, input: ImageInput, opts: Valida
     format: input.format === undefined ? 'png' : c.oneOf('format', input.format, model.formats),
     seed: input.seed === undefined ? -1 : c.int('seed', input.seed, -1, SEED_MAX),
     referenceImageUrls: c.urls('referenceImageUrls', input.referenceImageUrls, model.maxReferenceImages),
+    ...(tier ? { tier } : {}),
   }
 }

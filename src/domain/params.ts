@@ -9,6 +9,12 @@ export type UpscaleResolution = '2k' | '4k'
 export type ImageResolution = '1K' | '2K' | '4K'
 export type ImageQuality = 'LOW' | 'MEDIUM' | 'HIGH'
 export type ImageFormat = 'png' | 'jpeg'
+export type QualityTier = 'standard' | 'pro' | 'mini'
+/** GPT Image 2's channels (seed 001): `economy` is the lower-cost one. */
+export type ImageTier = 'standard' | 'economy'
+
+/** Duration -1: the model picks the length (Seedance 2.5). */
+export const AUTO_DURATION = -1
 
 export interface VideoParams {
   prompt: string
@@ -19,7 +25,9 @@ export interface VideoParams {
   /** -1 means "pick one"; the studio provider then derives one from the prompt. */
   seed: number
   cameraFixed: boolean
-  qualityTier: 'standard' | 'pro'
+  qualityTier: QualityTier
+  /** An exact output size (seed 002's pixel sizes); otherwise resolution and ratio decide. */
+  size?: { width: number; height: number }
   firstFrameUrl?: string
   lastFrameUrl?: string
   referenceImageUrls: string[]
@@ -37,6 +45,8 @@ export interface ImageParams {
   format: ImageFormat
   seed: number
   referenceImageUrls: string[]
+  /** Absent means the model's default tier. */
+  tier?: ImageTier
 }
 
 export type CanonicalParams = VideoParams | ImageParams

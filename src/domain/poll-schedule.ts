@@ -8,6 +8,14 @@ export function nextPollDelayMs(typicalMs: number, pollCount: number): number {
   return clamp(5_000 * 1.5 ** (pollCount - 1), 5_000, 30_000)
 }
 
+/**
+ * How long a customer should wait before polling a running job again: a tenth of the model's
+ * typical duration, 1–10 s. Polls read only the database, so this only spares needless calls.
+ */
+export function clientPollAfterMs(typicalMs: number): number {
+  return clamp(typicalMs / 10, 1_000, 10_000)
+}
+
 /** Backoff for retryable errors: 1 s doubling to 5 min, or what the upstream asked for. */
 export function retryDelayMs(failures: number, retryAfterMs?: number): number {
   if (retryAfterMs !== undefined && retryAfterMs > 0) return Math.min(retryAfterMs, 15 * 60_000)

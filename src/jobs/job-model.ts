@@ -1,6 +1,8 @@
 import type { CanonicalParams, JobType } from '../domain/params.js'
 import type { JobStatus } from '../domain/job-status.js'
-import type { JobsTable } from '../store/schema.js'
+import { jobCharges, NO_CHARGES, type JobCharges } from '../ledger/job-charges.js'
+import type { Kysely } from 'kysely'
+import type { Database, JobsTable } from '../store/schema.js'
 
 export interface StoredOutput {
   key: string
@@ -23,7 +25,10 @@ export interface Job {
   model: string
   type: JobType
   params: CanonicalParams
+  /** The quoted price, held at submit. What it actually cost is in `charges`. */
   price: number
+  /** From the ledger: held, captured and released for this job. */
+  charges: JobCharges
   status: JobStatus
   progress: number
   error: { code: string; message: string } | null
@@ -35,7 +40,17 @@ export interface Job {
   updatedAt: number
 }
 
-export function toJob(row: JobsTable): Job {
+/** Jobs with their ledger figures (one query for the lot). */
+export async function loadJobs(db: Kysely<Database>, rows: JobsTable[]): Promise<Job[]> {
+  const charges = await jobCharges(db, rows.map((r) => r.id))
+  return rows.map((r) => toJob(r, charges.get(r.id) ?? NO_CHARGES))
+}
+
+export async function loadJob(db: Kysely<Database>, row: JobsTable): Promise<Job> {
+  return (await loadJobs(db, [row]))[0]!
+}
+
+export function toJob(row: JobsTable, charges: JobCharges): Job {
   return {
     id: row.id,
     accountId: row.accountId,
@@ -45,6 +60,7 @@ export function toJob(row: JobsTable): Job {
     type: row.type,
     params: JSON.parse(row.params) as CanonicalParams,
     price: row.price,
+    charges,
     status: row.status,
     progress: row.status === 'succeeded' ? 100 : row.progress,
     error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null,

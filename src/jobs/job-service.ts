@@ -7,7 +7,7 @@ import { validateImage, validateVideo, type ImageInput, type ValidateOptions, ty
 import { planOf, type PriceBook } from '../catalog/prices.js'
 import { ledger } from '../ledger/ledger.js'
 import { enqueueWebhook } from '../webhooks/outbox.js'
-import { toJob, type Job } from './job-model.js'
+import { loadJob, loadJobs, toJob, type Job, type StoredOutput } from './job-model.js'
 import { monthStart, nextMonthStart, usageOf } from './usage.js'
 import type { AuthContext } from '../accounts/accounts.js'
 import type { Clock } from '../domain/clock.js'
@@ -89,7 +89,7 @@ export function createJobService(deps: JobServiceDeps) {
     const opts: ValidateOptions = { ...(req.fields ? { fields: req.fields } : {}), ...(deps.checkUrl ? { checkUrl: deps.checkUrl } : {}) }
     if (model.type === 'video') {
       const params = validateVideo(model, req.input as VideoInput, opts)
-      return { model, params, price: priceVideo(prices, model.id, params) }
+      return { model, params, price: priceVideo(prices, model.id, params, Math.max(...model.durations)) }
     }
     const params = validateImage(model, req.input as ImageInput, opts)
     return { model, params, price: priceImage(prices, model.id, params) }
@@ -130,7 +130,7 @@ export function createJobService(deps: JobServiceDeps) {
               throw new AppError('idempotency_conflict', 'This Idempotency-Key was already used with a different request body.', { field: 'Idempotency-Key' })
             }
             const row = await trx.selectFrom('jobs').selectAll().where('id', '=', rec.jobId).executeTakeFirstOrThrow()
-            return { job: toJob(row), replay: true }
+            return { job: await loadJob(trx, row), replay: true }
           }
           if (rec) await trx.deleteFrom('idempotencyKeys').where('accountId', '=', rec.accountId).where('key', '=', key).execute()
         }
@@ -191,7 +191,8 @@ export function createJobService(deps: JobServiceDeps) {
         const held = await ledger.hold(trx, req.auth.accountId, id, price, now)
         if (!held.ok) {
           const f = await ledger.figures(trx, req.auth.accountId)
-          throw new AppError('insufficient_credits', `This job costs ${price} credits but only ${f?.available ?? 0} are available.`)
+          const available = f?.available ?? 0
+          throw new AppError('insufficient_credits', `This job costs ${price} credits but only ${available} are available.`, { details: { requiredCredits: price, availableCredits: available } })
         }
         if (key !== undefined) {
           await trx
@@ -199,7 +200,7 @@ export function createJobService(deps: JobServiceDeps) {
             .values({ accountId: req.auth.accountId, key, fingerprint: req.fingerprint ?? '', jobId: id, createdAt: now, expiresAt: now + deps.idempotencyTtlMs })
             .execute()
         }
-        return { job: toJob(row), replay: false }
+        return { job: toJob(row, { held: price, captured: 0, released: 0 }), replay: false }
       })
       if (!outcome.replay) deps.onSubmitted?.()
       return outcome
@@ -209,7 +210,7 @@ export function createJobService(deps: JobServiceDeps) {
         const rec = await db.selectFrom('idempotencyKeys').selectAll().where('accountId', '=', req.auth.accountId).where('key', '=', key).executeTakeFirst()
         if (rec && rec.fingerprint === req.fingerprint) {
           const row = await db.selectFrom('jobs').selectAll().where('id', '=', rec.jobId).executeTakeFirstOrThrow()
-          return { job: toJob(row), replay: true }
+          return { job: await loadJob(db, row), replay: true }
         }
         throw new AppError('idempotency_conflict', 'This Idempotency-Key was already used with a different request body.', { field: 'Idempotency-Key' })
       }
@@ -232,7 +233,7 @@ export function createJobService(deps: JobServiceDeps) {
 
   async function get(accountId: string, id: string): Promise<Job | null> {
     const row = await findOwned(accountId, id)
-    return row ? toJob(row) : null
+    return row ? loadJob(db, row) : null
   }
 
   /** True when the job exists but belongs to someone else (for dialects that answer 403). */
@@ -248,7 +249,7 @@ export function createJobService(deps: JobServiceDeps) {
     if (q.type) query = query.where('type', '=', q.type)
     if (q.cursor) query = query.where('id', '<', q.cursor)
     const rows = await query.execute()
-    const page = rows.slice(0, limit).map(toJob)
+    const page = await loadJobs(db, rows.slice(0, limit))
     return { jobs: page, nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null }
   }
 
@@ -275,7 +276,7 @@ export function createJobService(deps: JobServiceDeps) {
       return trx.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
     })
     deps.onCancelled?.(job)
-    return toJob(job)
+    return loadJob(db, job)
   }
 
   function resultOutputs(job: Job): ResultOutput[] {
@@ -333,7 +334,7 @@ export function createJobService(deps: JobServiceDeps) {
       })
     }
     await db.updateTable('jobs').set({ deletedAt: clock.now() }).where('id', '=', id).where('accountId', '=', accountId).execute()
-    const outputs = toJob(row).outputs
+    const outputs = row.outputs ? (JSON.parse(row.outputs) as StoredOutput[]) : []
     const latest = await db.selectFrom('jobs').select('outputs').where('id', '=', id).executeTakeFirst()
     const all = [...outputs, ...(latest?.outputs ? (JSON.parse(latest.outputs) as typeof outputs) : [])]
     await Promise.all(all.map((o) => deps.storage.delete(o.key).catch(() => undefined)))

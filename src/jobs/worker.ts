@@ -8,7 +8,10 @@ import { enqueueWebhook } from '../webhooks/outbox.js'
 import { storeOutputs, type OutputDeps } from './store-outputs.js'
 import { createTransitions } from './transitions.js'
 import type { Clock } from '../domain/clock.js'
-import type { CanonicalParams } from '../domain/params.js'
+import { AUTO_DURATION, type CanonicalParams, type VideoParams } from '../domain/params.js'
+import { priceVideo } from '../domain/pricing.js'
+import type { PriceBook } from '../catalog/prices.js'
+import type { StoredOutput } from './job-model.js'
 import type { Route, Router } from '../providers/registry.js'
 import type { Store } from '../store/db.js'
 import type { JobsTable } from '../store/schema.js'
@@ -31,9 +34,25 @@ export interface WorkerDeps extends OutputDeps {
   onTerminal?: (jobId: string) => void
   /** Housekeeping run with the deadline sweep (e.g. expiring idempotency keys). */
   maintenance?: () => Promise<unknown>
+  /** Prices what was rendered when the model picked the duration (the hold covered the longest). */
+  prices?: PriceBook
 }
 
 const SWEEP_EVERY_MS = 5_000
+
+/**
+ * A video whose model picked the length (-1) costs the seconds it came out with (rounded up,
+ * within the model's range); undefined (capture the hold) for every other job.
+ */
+export function renderedCost(prices: PriceBook, row: Pick<JobsTable, 'type' | 'model' | 'params'>, stored: StoredOutput[]): number | undefined {
+  if (row.type !== 'video') return undefined
+  const p = JSON.parse(row.params) as VideoParams
+  const model = resolveModel(row.model)
+  const seconds = stored[0]?.durationSec
+  if (p.durationSec !== AUTO_DURATION || model?.type !== 'video' || !seconds) return undefined
+  const fit = model.durations.find((d) => d >= seconds - 0.1) ?? Math.max(...model.durations)
+  return priceVideo(prices, model.id, { ...p, durationSec: fit })
+}
 
 /**
  * Claims due jobs with leases, submits them, polls them on their own schedule, stores their
@@ -74,7 +93,7 @@ export function createWorker(deps: WorkerDeps) {
 
   async function finish(row: JobsTable, route: Route, outputs: Parameters<typeof storeOutputs>[2], actualCost?: number): Promise<void> {
     const stored = await storeOutputs(deps, row, outputs)
-    const ok = await tx.succeed(row, stored, actualCost, clock.now())
+    const ok = await tx.succeed(row, stored, actualCost ?? (deps.prices && renderedCost(deps.prices, row, stored)), clock.now())
     if (!ok) {
       // Someone else decided first (cancel, deadline, a newer lease): keep nothing, charge nothing.
       await Promise.all(stored.map((s) => deps.storage.delete(s.key).catch(() => undefined)))

@@ -24,6 +24,8 @@ export interface DispatcherDeps {
   policy: UrlPolicy
   /** The payload in the shape of the dialect that created the job. */
   render(delivery: WebhookDeliveriesTable): Promise<unknown>
+  /** The retry schedule of the dialect that created the job, when it documents its own. */
+  scheduleOf?(delivery: WebhookDeliveriesTable): Promise<number[] | undefined>
 }
 
 /**
@@ -85,17 +87,19 @@ export function createWebhookDispatcher(deps: DispatcherDeps) {
       error = err instanceof SafeFetchError ? err.code : String((err as Error)?.message ?? err)
     }
     const latencyMs = Math.round(performance.now() - started)
+    const delivered = status !== null && status >= 200 && status < 300
+    const schedule = (!delivered && (await deps.scheduleOf?.(d))) || deps.scheduleMs
     const now = clock.now()
     await db.transaction().execute(async (trx) => {
       await trx.insertInto('webhookAttempts').values({ id: newId('dlv', now), deliveryId: d.id, attempt: d.attempts, at: now, httpStatus: status, latencyMs, error, responseSnippet: snippet }).execute()
-      const done = status !== null && status >= 200 && status < 300
+      const done = delivered
       const gone = status === 410
-      const exhausted = d.attempts > deps.scheduleMs.length
+      const exhausted = d.attempts > schedule.length
       const patch = done
         ? { status: 'delivered' as const, deliveredAt: now }
         : gone || exhausted
           ? { status: 'failed' as const }
-          : { nextAttemptAt: now + deps.scheduleMs[d.attempts - 1]! }
+          : { nextAttemptAt: now + schedule[d.attempts - 1]! }
       await trx
         .updateTable('webhookDeliveries')
         .set({ ...patch, lastStatus: status, leaseOwner: null, leaseExpiresAt: null })

@@ -94,6 +94,16 @@ describe('400: invalid parameters name the field and the rule, and charge nothin
     expectError(res, 400, 'invalid_request')
   })
 
+  it('answers a body that is not JSON with 400 invalid_request, not 415 (002 has no 415)', async () => {
+    const c = await h.customer(1_000)
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const res = await h.app.inject({ method: 'POST', url: '/api/v1/jobs/createTask', headers: { ...c.auth, 'content-type': type }, payload: 'model=seedance2' })
+      const body = expectError(res, 400, 'invalid_request')
+      expect(body.field).toBe('Content-Type')
+    }
+    expect(await credits(c.auth)).toEqual({ credits: 1_000, availableCredits: 1_000 })
+  })
+
   it('requires taskId on queryTask', async () => {
     const c = await h.customer()
     const body = expectError(await h.app.inject({ method: 'GET', url: '/api/v1/jobs/queryTask', headers: c.auth }), 400, 'invalid_request')

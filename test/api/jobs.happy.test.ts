@@ -205,6 +205,16 @@ describe('mapping', () => {
     expect(job?.model).toBe('seedance-2.0-fast')
   })
 
+  it('1280x540 renders a 1280×540 file, not 720p at 21:9 (1680×720)', async () => {
+    const c = await h.customer(5_000)
+    const res = await createTask(c.auth, JSON.stringify({ model: 'seedance2-fast', inputs: { prompt: 'a wide desert road at dusk', duration: '4s', resolution: '1280x540' } }))
+    expect(res.statusCode).toBe(200)
+    const task = await finished(c.auth, res.json().taskId)
+    expect(task.status).toBe('COMPLETED')
+    expect(task.output).toEqual([{ url: expect.any(String), width: 1280, height: 540 }])
+    expect((await download(task.output[0].url)).statusCode).toBe(200)
+  })
+
   it('defaults: duration 5s, keyframe mode, 1280x720', async () => {
     const c = await h.customer(5_000)
     const res = await createTask(c.auth, JSON.stringify({ model: 'seedance2', inputs: { prompt: 'waves on a quiet shore' } }))

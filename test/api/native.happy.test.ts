@@ -128,12 +128,12 @@ describe('native API happy path', () => {
     const res = (await h.app.inject({ method: 'GET', url: '/v1/models', headers: c.auth })).json()
     expect(res.object).toBe('list')
     const ids = res.data.map((m: { id: string }) => m.id)
-    expect(ids).toEqual(['seedance-2.0', 'seedance-2.0-fast', 'seedance-1.5-pro', 'gpt-image-2', 'nano-banana-pro'])
+    expect(ids).toEqual(['seedance-2.0', 'seedance-2.0-fast', 'seedance-2.0-mini', 'seedance-2.5', 'seedance-1.5-pro', 'gpt-image-2', 'nano-banana-pro'])
     const s2 = res.data[0]
     expect(s2).toMatchObject({ object: 'model', type: 'video', durations: [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], references: { images: 9, videos: 3, audios: 3, total: 12 } })
     expect(s2.pricing.creditsPerSecond).toEqual({ '480p': 20, '720p': 40, '1080p': 80 })
-    expect(res.data[2].durations).toEqual([5, 10])
-    expect(res.data[3]).toMatchObject({ batch: { min: 1, max: 4 }, pricing: { baseCredits: 20 } })
+    expect(res.data[4].durations).toEqual([5, 10])
+    expect(res.data[5]).toMatchObject({ batch: { min: 1, max: 4 }, pricing: { baseCredits: 20 } })
   })
 
   it('serves health, readiness and an OpenAPI 3.1 document of the routes', async () => {

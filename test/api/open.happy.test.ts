@@ -30,7 +30,7 @@ describe('models (seed 004 example)', () => {
     expect(res.statusCode).toBe(200)
     const body = res.json()
     expect(body.success).toBe(true)
-    expect(body.data.map((m: { id: string }) => m.id)).toEqual(['seedance-2.0', 'seedance-2.0-fast', 'seedance-1.5-pro'])
+    expect(body.data.map((m: { id: string }) => m.id)).toEqual(['seedance-2.0', 'seedance-2.0-fast', 'seedance-2.0-mini', 'seedance-2.5', 'seedance-1.5-pro'])
     expect(body.data[0]).toMatchObject({
       id: 'seedance-2.0',
       type: 'video_generation',
@@ -41,7 +41,9 @@ describe('models (seed 004 example)', () => {
       usdPerSecond: { '480p': 0.05, '720p': 0.1, '1080p': 0.2 },
     })
     expect(body.data[1]).toMatchObject({ type: 'video_generation', durations: body.data[0].durations, usdPerSecond: { '480p': 0.04, '720p': 0.08, '1080p': 0.16 } })
-    expect(body.data[2]).toMatchObject({ type: 'video_generation', durations: [5, 10], resolutions: ['480p', '720p', '1080p'], usdPerSecond: { '480p': 0.03, '720p': 0.06, '1080p': 0.12 } })
+    expect(body.data[2]).toMatchObject({ id: 'seedance-2.0-mini', usdPerSecond: { '480p': 0.025, '720p': 0.05, '1080p': 0.1 } })
+    expect(body.data[3]).toMatchObject({ id: 'seedance-2.5', durations: Array.from({ length: 27 }, (_, i) => i + 4), usdPerSecond: { '480p': 0.06, '720p': 0.12, '1080p': 0.24 } })
+    expect(body.data[4]).toMatchObject({ type: 'video_generation', durations: [5, 10], resolutions: ['480p', '720p', '1080p'], usdPerSecond: { '480p': 0.03, '720p': 0.06, '1080p': 0.12 } })
     for (const m of body.data) expect(m.aspectRatios).toEqual(['16:9', '9:16', '1:1'])
   })
 

@@ -67,7 +67,7 @@ describe('seed 001 curl examples, sent exactly as written', () => {
     expect(res.statusCode).toBe(200)
     const sub = res.json()
     // standard tier → seedance-2.0-fast: 5 s × 32 credits at 720p
-    expect(sub).toEqual({ id: expect.stringMatching(SD2_ID), status: 'pending', model: 'seedance', output: null, credits_used: 160 })
+    expect(sub).toEqual({ id: expect.stringMatching(SD2_ID), status: 'pending', model: 'seedance', output: null, credits_used: 160, credits_refunded: 0 })
     expect(await usage(c.auth)).toMatchObject({ balance: 1_000, reserved: 160 })
 
     const pending = await curlTask(c.key, sub.id)
@@ -79,7 +79,7 @@ describe('seed 001 curl examples, sent exactly as written', () => {
     expect(done.statusCode).toBe(200)
     const task = done.json()
     // The 001 example shape, key for key.
-    expect(task).toEqual({ id: sub.id, status: 'completed', model: 'seedance', output: { video_url: expect.any(String) }, credits_used: 160 })
+    expect(task).toEqual({ id: sub.id, status: 'completed', model: 'seedance', output: { video_url: expect.any(String) }, credits_used: 160, credits_refunded: 0 })
     const file = await download(task.output.video_url)
     expect(file.statusCode).toBe(200)
     expect(file.headers['content-type']).toBe('video/mp4')
@@ -98,10 +98,10 @@ describe('seed 001 curl examples, sent exactly as written', () => {
     const res = await curlPost(c.key, '/api/v1/image/gpt-image-2', 'demo-gpt-image-001', GPT_IMAGE_CURL_BODY)
     expect(res.statusCode).toBe(200)
     const sub = res.json()
-    expect(sub).toEqual({ id: expect.stringMatching(SD2_ID), status: 'pending', model: 'gpt-image-2', output: null, credits_used: 20 })
+    expect(sub).toEqual({ id: expect.stringMatching(SD2_ID), status: 'pending', model: 'gpt-image-2', output: null, credits_used: 20, credits_refunded: 0 })
     await h.rt.worker.drain()
     const task = (await curlTask(c.key, sub.id)).json()
-    expect(task).toEqual({ id: sub.id, status: 'completed', model: 'gpt-image-2', output: { image_urls: [expect.any(String)] }, credits_used: 20 })
+    expect(task).toEqual({ id: sub.id, status: 'completed', model: 'gpt-image-2', output: { images: [{ url: expect.any(String), width: 1024, height: 1024 }], image_urls: [expect.any(String)] }, credits_used: 20, credits_refunded: 0 })
     const file = await download(task.output.image_urls[0])
     expect(file.statusCode).toBe(200)
     expect(file.headers['content-type']).toBe('image/png')
@@ -115,10 +115,10 @@ describe('seed 001 curl examples, sent exactly as written', () => {
     const res = await curlPost(c.key, '/api/v1/image/nano-banana-pro', 'demo-nbp-001', NANO_BANANA_CURL_BODY)
     expect(res.statusCode).toBe(200)
     const sub = res.json()
-    expect(sub).toEqual({ id: expect.stringMatching(SD2_ID), status: 'pending', model: 'nano-banana-pro', output: null, credits_used: 20 })
+    expect(sub).toEqual({ id: expect.stringMatching(SD2_ID), status: 'pending', model: 'nano-banana-pro', output: null, credits_used: 20, credits_refunded: 0 })
     await h.rt.worker.drain()
     const task = (await curlTask(c.key, sub.id)).json()
-    expect(task).toEqual({ id: sub.id, status: 'completed', model: 'nano-banana-pro', output: { image_urls: [expect.any(String)] }, credits_used: 20 })
+    expect(task).toEqual({ id: sub.id, status: 'completed', model: 'nano-banana-pro', output: { images: [{ url: expect.any(String), width: 1024, height: 1024 }], image_urls: [expect.any(String)] }, credits_used: 20, credits_refunded: 0 })
     const file = await download(task.output.image_urls[0])
     expect(file.statusCode).toBe(200)
     expect(file.rawPayload.subarray(0, 4).toString('hex')).toBe('89504e47')
@@ -215,10 +215,10 @@ describe('modes, tiers and options', () => {
     const body = { type: 'image-to-image', channel: 'economy', prompt: 'make it look like chrome', resolution: '4K', aspectRatio: '1:1', batchCount: 2, imageUrls: ['https://example.com/in.png'] }
     const res = await curlPost(c.key, '/api/v1/image/gpt-image-2', 'gpt-2', JSON.stringify(body))
     expect(res.statusCode).toBe(200)
-    // 20 × 4 (4K) × 2 images
-    expect(res.json().credits_used).toBe(160)
+    // 20 × 4 (4K) × 0.5 (economy) × 2 images
+    expect(res.json().credits_used).toBe(80)
     const job = await h.rt.jobs.get(c.account.id, res.json().id.replace('sd2_', 'job_'))
-    expect(job?.params).toMatchObject({ n: 2, resolution: '4K', aspectRatio: '1:1', referenceImageUrls: body.imageUrls })
+    expect(job?.params).toMatchObject({ n: 2, resolution: '4K', aspectRatio: '1:1', referenceImageUrls: body.imageUrls, tier: 'economy' })
     await h.rt.worker.drain()
     const task = (await curlTask(c.key, res.json().id)).json()
     expect(task.status).toBe('completed')
@@ -278,7 +278,7 @@ describe('statuses', () => {
     const cancel = await h.app.inject({ method: 'POST', url: `/v1/jobs/${sub.id.replace('sd2_', 'job_')}/cancel`, headers: c.auth })
     expect(cancel.statusCode).toBe(200)
     const task = (await curlTask(c.key, sub.id)).json()
-    expect(task).toEqual({ id: sub.id, status: 'failed', model: 'gpt-image-2', output: null, credits_used: 0, error: { code: 'cancelled', message: expect.any(String) } })
+    expect(task).toEqual({ id: sub.id, status: 'failed', model: 'gpt-image-2', output: null, credits_used: 0, credits_refunded: 20, error: { code: 'cancelled', message: expect.any(String) } })
   })
 
   it('a failed generation reads as failed with its error, and the hold is released', async () => {
@@ -294,7 +294,7 @@ describe('statuses', () => {
       expect(sub.statusCode).toBe(200)
       await f.rt.worker.drain()
       const task = (await f.app.inject({ method: 'GET', url: `/api/v1/tasks/${sub.json().id}`, headers: c.auth })).json()
-      expect(task).toEqual({ id: sub.json().id, status: 'failed', model: 'seedance', output: null, credits_used: 0, error: { code: 'generation_failed', message: expect.any(String) } })
+      expect(task).toEqual({ id: sub.json().id, status: 'failed', model: 'seedance', output: null, credits_used: 0, credits_refunded: 160, error: { code: 'generation_failed', message: expect.any(String) } })
       expect((await f.app.inject({ method: 'GET', url: '/v1/usage', headers: c.auth })).json()).toMatchObject({ balance: 1_000, reserved: 0 })
     } finally {
       await f.close()

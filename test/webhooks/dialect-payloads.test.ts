@@ -60,4 +60,25 @@ describe('webhook payloads take the shape of the dialect that created the job', 
     expect(bodies.find((b) => b.id?.startsWith('sd2_'))).toMatchObject({ status: 'completed', model: 'gpt-image-2', output: { image_urls: [expect.any(String)] } })
     expect(bodies.find((b) => b.type === 'job.succeeded')).toMatchObject({ data: { status: 'succeeded', type: 'image' } })
   })
+
+  it('002: a failing callback is tried 4 times (then 1 s, 5 s, 30 s later) and marked failed; 000 keeps its longer schedule', async () => {
+    h = await createHarness({ env: { REELAY_ALLOW_PRIVATE_URLS: '1' } })
+    const r = await startReceiver(() => 500)
+    closers.push(r.close)
+    const c = await h.customer(100_000, 'pro')
+    await h.app.inject({ method: 'POST', url: '/api/v1/jobs/createTask', headers: c.auth, payload: { model: 'seedance2', callBackUrl: `${r.url}/jobs`, inputs: { prompt: 'A cat playing piano', duration: '4s' } } })
+    await h.app.inject({ method: 'POST', url: '/v1/images/generate', headers: { ...c.auth, 'idempotency-key': 'wh-native-500' }, payload: { prompt: 'a red kite over a beach', webhookUrl: `${r.url}/native` } })
+    await settle()
+    const tries = (path: string) => r.received.filter((x) => x.path === path).length
+    expect([tries('/jobs'), tries('/native')]).toEqual([1, 1])
+    for (const [waitMs, jobs] of [[999, 1], [1, 2], [5_000, 3], [30_000, 4], [24 * 3_600_000, 4]] as const) {
+      h.clock.advance(waitMs)
+      await h.rt.dispatcher.drain()
+      expect(tries('/jobs')).toBe(jobs)
+    }
+    const rows = await h.rt.store.db.selectFrom('webhookDeliveries').select(['url', 'status', 'attempts']).execute()
+    expect(rows.find((x) => x.url.endsWith('/jobs'))).toMatchObject({ status: 'failed', attempts: 4 })
+    // The native job follows REELAY_WEBHOOK_SCHEDULE (9 retries), so it was tried more than 4 times.
+    expect(tries('/native')).toBeGreaterThan(4)
+  })
 })

@@ -20,6 +20,9 @@ function fromFastify(err: FastifyError): AppError | null {
   return null
 }
 
+/** Retry-After when the error itself names none. */
+const DEFAULT_RETRY_AFTER_SEC: Record<number, number> = { 429: 1, 503: 5 }
+
 /**
  * One error handler for every dialect: the route's dialect decides the body shape. Messages of
  * 5xx errors are generic; the cause is logged with the request id.
@@ -30,14 +33,15 @@ export function registerErrorHandling(app: FastifyInstance, dialects: Map<string
     return (name && dialects.get(name)) || dialectFromUrl(req.url, dialects) || fallback
   }
   const send = (req: FastifyRequest, reply: FastifyReply, err: AppError) => {
-    if (err.retryAfterSec !== undefined) void reply.header('retry-after', String(err.retryAfterSec))
     const { status, body } = dialectOf(req).formatError(err, req.id)
+    // Every 429 and 503 says when to retry, whatever code the dialect maps onto it.
+    const retryAfter = err.retryAfterSec ?? DEFAULT_RETRY_AFTER_SEC[status]
+    if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter))
     return reply.status(status).send(body)
   }
   app.setErrorHandler((error: FastifyError, req, reply) => {
     const err = error instanceof AppError ? error : (fromFastify(error) ?? coerceError(error))
     if (err.status >= 500) req.log.error({ err: error }, 'request failed')
-    if (err.code === 'service_unavailable' && err.retryAfterSec === undefined) void reply.header('retry-after', '5')
     return send(req, reply, err)
   })
   app.setNotFoundHandler((req, reply) => send(req, reply, new AppError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`)))

@@ -5,7 +5,8 @@ import { imageDimensions, videoDimensions } from '../../media/dimensions.js'
 import { ProviderError, type Provider, type ProviderJob, type ProviderOutput } from '../provider.js'
 import { renderImage } from './render-image.js'
 import { renderVideo } from './render-video.js'
-import type { ImageParams, VideoParams } from '../../domain/params.js'
+import { resolveModel } from '../../catalog/models.js'
+import { AUTO_DURATION, type ImageParams, type VideoParams } from '../../domain/params.js'
 
 export interface StudioOptions {
   /** Simulated time to a result, in milliseconds of the injected clock. */
@@ -16,6 +17,11 @@ export interface StudioOptions {
 
 function unit(s: string): number {
   return createHash('sha256').update(s).digest().readUInt32BE(0) / 0x1_0000_0000
+}
+
+function autoSeconds(modelId: string): number {
+  const m = resolveModel(modelId)
+  return m?.type === 'video' ? m.defaultDuration : 5
 }
 
 /** seed -1 means "any": derive one from the job so different jobs differ and retries agree. */
@@ -31,9 +37,11 @@ export function createStudioProvider(opts: StudioOptions): Provider {
   async function render(job: ProviderJob, tmpDir: string): Promise<ProviderOutput[]> {
     if (job.type === 'video') {
       const p = job.params as VideoParams
-      const { width, height } = videoDimensions(p.resolution, p.aspectRatio)
+      const { width, height } = p.size ?? videoDimensions(p.resolution, p.aspectRatio)
       const out = path.join(tmpDir, `${job.id}-studio.mp4`)
-      await renderVideo({ prompt: p.prompt, seed: seedOf(job, p.seed), width, height, durationSec: p.durationSec, audio: p.generateAudio, outPath: out })
+      // "The model picks" (-1): studio picks the model's default length.
+      const durationSec = p.durationSec === AUTO_DURATION ? autoSeconds(job.model) : p.durationSec
+      await renderVideo({ prompt: p.prompt, seed: seedOf(job, p.seed), width, height, durationSec, audio: p.generateAudio, outPath: out })
       return [{ kind: 'file', path: out, mime: 'video/mp4' }]
     }
     const p = job.params as ImageParams

@@ -5,6 +5,7 @@ import { defineRoute } from '../../route.js'
 import { fromDialectId, toDialectId } from '../id-forms.js'
 import { CreateTaskBody, JOBS_MODELS, JOBS_RESOLUTIONS, QueryTaskQuery } from './schemas.js'
 import { presentTask, TASK_PREFIX } from './present.js'
+import { withoutUnsupportedMediaType } from '../not-json.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../deps.js'
 import type { Dialect } from '../../dialect.js'
@@ -27,6 +28,7 @@ const FIELDS: Record<string, string> = {
   durationSec: 'inputs.duration',
   resolution: 'inputs.resolution',
   aspectRatio: 'inputs.resolution',
+  size: 'inputs.resolution',
   upscale: 'inputs.upscaleResolution',
   firstFrameUrl: 'inputs.urls[0]',
   lastFrameUrl: 'inputs.urls[1]',
@@ -46,10 +48,12 @@ export function taskInput(body: CreateTaskBody): { input: VideoInput; fields: Re
   const mode = inputs.videoInputMode ?? 'keyframe'
   const urls = inputs.urls ?? []
   const ratio = inputs.resolution ? JOBS_RESOLUTIONS[inputs.resolution] : undefined
+  // The seed's sizes are exact pixels (1280x540 is not 720p's 21:9, 1680x720), so pass them on.
+  const [width, height] = (inputs.resolution ?? '').split('x').map(Number)
   const input: VideoInput = {
     prompt: inputs.prompt,
     durationSec: durationSeconds(inputs.duration),
-    ...(ratio ? { resolution: '720p', aspectRatio: ratio } : {}),
+    ...(ratio ? { resolution: '720p', aspectRatio: ratio, size: { width, height } } : {}),
     upscale: inputs.upscaleResolution,
   }
   if (mode === 'keyframe') {
@@ -78,7 +82,8 @@ function idempotency(req: FastifyRequest, body: unknown): { idempotencyKey?: str
 /** The seedance2-ai.ai Enhanced API (`/api/v1/jobs/…`, seed 002). */
 export const jobsDialect: Dialect = {
   name: D,
-  formatError(err, requestId) {
+  formatError(raw, requestId) {
+    const err = withoutUnsupportedMediaType(raw)
     // `error` is a readable string, as in a FAILED task, so `throw new Error(result.error)` works for both.
     return { status: err.status, body: { error: err.message, code: err.code, status: err.status, requestId, ...(err.field ? { field: err.field } : {}) } }
   },
@@ -86,6 +91,8 @@ export const jobsDialect: Dialect = {
     // Seed 002: "The callback payload has the same schema as the Query Task response."
     return presentTask(job, outputs)
   },
+  // Seed 002: "Retries up to 3 times (1s, 5s, 30s delays)": four attempts, then failed.
+  webhookScheduleMs: [1_000, 5_000, 30_000],
   routes(app: FastifyInstance, deps: AppDeps) {
     const auth = authenticate(deps)
 

@@ -1,3 +1,4 @@
+import { chargedCredits } from '../../../ledger/job-charges.js'
 import { toDialectId } from '../id-forms.js'
 import { JOBS_MODELS } from './schemas.js'
 import type { Job } from '../../../jobs/job-model.js'
@@ -22,10 +23,6 @@ export function modelName(catalogId: string): string {
   return MODEL_NAME[catalogId] ?? catalogId
 }
 
-/** Credits taken: the hold while running and the price once completed; none after a failure. */
-function creditsUsed(job: Job): number {
-  return job.status === 'failed' || job.status === 'cancelled' ? 0 : job.price
-}
 
 /** The Query Task response (also the callback payload). */
 export function presentTask(job: Job, outputs: ResultOutput[]) {
@@ -34,7 +31,7 @@ export function presentTask(job: Job, outputs: ResultOutput[]) {
     taskId: toDialectId(job.id, TASK_PREFIX),
     model: modelName(job.model),
     status,
-    creditsUsed: creditsUsed(job),
+    creditsUsed: chargedCredits(job.charges),
     output: status === 'COMPLETED' ? outputs.map((o) => ({ url: o.url, width: o.width, height: o.height })) : [],
     error: status === 'FAILED' ? (job.error?.message ?? 'The task failed.') : null,
     createTime: job.createdAt,

@@ -5,7 +5,8 @@ import { authenticate, authOf } from '../../plugins/auth.js'
 import { defineRoute } from '../../route.js'
 import { parseSize } from './size.js'
 import { ImageGenerateBody, JobIdParams, ListJobsQuery, VideoGenerateBody } from './schemas.js'
-import { chargedCredits, presentJob, presentResult } from './present.js'
+import { presentJob, presentResult } from './present.js'
+import { chargedCredits } from '../../../ledger/job-charges.js'
 import { registerWebhookRoutes } from './webhook-routes.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../deps.js'
@@ -229,5 +230,5 @@ export const nativeDialect: Dialect = {
 }
 
 function submitted(job: Parameters<typeof presentJob>[0], replay: boolean) {
-  return { ok: true, jobId: job.id, status: job.status, type: job.type, model: job.model, chargedCredits: chargedCredits(job), idempotentReplay: replay }
+  return { ok: true, jobId: job.id, status: job.status, type: job.type, model: job.model, chargedCredits: chargedCredits(job.charges), idempotentReplay: replay }
 }

@@ -1,12 +1,9 @@
+import { chargedCredits } from '../../../ledger/job-charges.js'
 import type { Job } from '../../../jobs/job-model.js'
 import type { ResultOutput } from '../../../jobs/job-service.js'
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
-/** Credits actually taken: the hold while running, nothing once released. */
-export function chargedCredits(job: Job): number {
-  return job.status === 'failed' || job.status === 'cancelled' ? 0 : job.price
-}
 
 export function presentJob(job: Job) {
   return {
@@ -16,7 +13,7 @@ export function presentJob(job: Job) {
     type: job.type,
     model: job.model,
     progress: job.progress,
-    chargedCredits: chargedCredits(job),
+    chargedCredits: chargedCredits(job.charges),
     createdAt: iso(job.createdAt),
     startedAt: iso(job.startedAt),
     completedAt: iso(job.finishedAt),

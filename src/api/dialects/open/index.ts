@@ -6,7 +6,9 @@ import { authenticate, authOf } from '../../plugins/auth.js'
 import { defineRoute } from '../../route.js'
 import { fromDialectId } from '../id-forms.js'
 import { GenerationBody, OPEN_ASPECT_RATIOS, OPEN_DEFAULT_MODEL, RequestIdParams, unknownField } from './schemas.js'
-import { creditsCharged, presentGeneration, REQUEST_PREFIX } from './present.js'
+import { presentGeneration, REQUEST_PREFIX } from './present.js'
+import { withoutUnsupportedMediaType } from '../not-json.js'
+import { chargedCredits } from '../../../ledger/job-charges.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../deps.js'
 import type { Dialect } from '../../dialect.js'
@@ -29,7 +31,8 @@ const usd = (x: number) => Math.round(x * 1e6) / 1e6
 /** The Seedance 2.0 Open API (`/api/open/v1/…`, seed 004). */
 export const openDialect: Dialect = {
   name: D,
-  formatError(err) {
+  formatError(raw) {
+    const err = withoutUnsupportedMediaType(raw)
     // Seed 004: every error is `{success:false, error:{code, message}}`; a bad key always reads
     // "Invalid API key", and the concurrency limit counts as its `rate_limited`. The request id
     // travels in the `x-request-id` header.
@@ -117,7 +120,7 @@ export const openDialect: Dialect = {
           webhookUrl: body.webhookUrl,
         })
         const shown = presentGeneration(job, [])
-        return { success: true, requestId: shown.requestId, status: shown.status, model: job.model, creditsCharged: creditsCharged(job), createdAt: shown.createdAt }
+        return { success: true, requestId: shown.requestId, status: shown.status, model: job.model, creditsCharged: chargedCredits(job.charges), createdAt: shown.createdAt }
       },
     })
 

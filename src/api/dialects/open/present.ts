@@ -1,3 +1,4 @@
+import { chargedCredits } from '../../../ledger/job-charges.js'
 import { toDialectId } from '../id-forms.js'
 import type { Job } from '../../../jobs/job-model.js'
 import type { ResultOutput } from '../../../jobs/job-service.js'
@@ -6,10 +7,6 @@ export const REQUEST_PREFIX = 'req'
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
-/** Credits taken: the hold while running and the price once succeeded; none after failure or cancel. */
-export function creditsCharged(job: Job): number {
-  return job.status === 'failed' || job.status === 'cancelled' ? 0 : job.price
-}
 
 /**
  * A generation as seed 004 shows it: its statuses are ours (queued, processing, succeeded,
@@ -27,7 +24,7 @@ export function presentGeneration(job: Job, outputs: ResultOutput[]) {
       ? { type: job.type, url: first.url, mimeType: first.mimeType, width: first.width, height: first.height, duration: first.durationSec }
       : null,
     error: job.error,
-    creditsCharged: creditsCharged(job),
+    creditsCharged: chargedCredits(job.charges),
     createdAt: iso(job.createdAt),
     startedAt: iso(job.startedAt),
     completedAt: iso(job.finishedAt),

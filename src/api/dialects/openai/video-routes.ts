@@ -1,5 +1,6 @@
 import { AppError } from '../../../errors.js'
 import { requestFingerprint } from '../../../domain/fingerprint.js'
+import { clientPollAfterMs } from '../../../domain/poll-schedule.js'
 import { DEFAULT_MODEL, resolveModel } from '../../../catalog/models.js'
 import { authOf } from '../../plugins/auth.js'
 import { defineRoute } from '../../route.js'
@@ -127,8 +128,13 @@ export function registerVideoRoutes(scope: FastifyInstance, deps: AppDeps, auth:
     summary: 'Get a video (OpenAI videos.retrieve)',
     params: VideoIdParams,
     preHandler: auth,
-    async handler({ params, req }) {
-      return presentVideo(await findVideo(deps, req, params.video_id))
+    async handler({ params, req }, reply) {
+      const job = await findVideo(deps, req, params.video_id)
+      // The header OpenAI sends while an object runs; the SDKs' poll helpers wait this long.
+      if (job.status === 'queued' || job.status === 'processing') {
+        void reply.header('openai-poll-after-ms', String(clientPollAfterMs(resolveModel(job.model)?.typicalMs ?? 60_000)))
+      }
+      return presentVideo(job)
     },
   })
 

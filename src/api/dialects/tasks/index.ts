@@ -3,10 +3,11 @@ import { requestFingerprint } from '../../../domain/fingerprint.js'
 import { authenticate, authOf } from '../../plugins/auth.js'
 import { defineRoute } from '../../route.js'
 import { fromDialectId } from '../id-forms.js'
-import { GptImageBody, NanoBananaBody, SeedanceBody, TaskIdParams } from './schemas.js'
-import { gptImageInput, mediaError, nanoBananaInput, seedanceInput, type Translated } from './translate.js'
+import { GptImageBody, NanoBananaBody, Seedance25Body, SeedanceBody, TaskIdParams } from './schemas.js'
+import { gptImageInput, mediaError, nanoBananaInput, seedance25Input, seedanceInput, type Translated } from './translate.js'
 import { presentTask, TASK_PREFIX } from './present.js'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { z, ZodType } from 'zod'
 import type { AppDeps } from '../../deps.js'
 import type { Dialect } from '../../dialect.js'
 import type { JobType } from '../../../domain/params.js'
@@ -51,12 +52,14 @@ const CODE_MAP: Record<ErrorCode, TaskErrorCode> = {
   file_unavailable: 'not_found',
 }
 
+// The 001 document sends one, but clients of the live service omit it: optional, and when
+// present the replay and conflict rules hold as everywhere.
 const IDEMPOTENCY_HEADER = {
-  'Idempotency-Key': { required: true, description: 'A unique id per request; a retry with the same key and body returns the original task.' },
+  'Idempotency-Key': { required: false, description: 'Optional: a unique id per request; a retry with the same key and body returns the original task.' },
 }
 
 const SUBMIT_RESPONSES = {
-  200: '`{id, status, model, output, credits_used}` (the original task on an idempotent replay)',
+  200: '`{id, status, model, output, credits_used, credits_refunded}` (the original task on an idempotent replay)',
   400: 'invalid_request',
   401: 'unauthorized',
   402: 'insufficient_credits',
@@ -65,12 +68,9 @@ const SUBMIT_RESPONSES = {
   503: 'service_busy',
 }
 
-function idempotencyKey(req: FastifyRequest): string {
+function idempotencyKey(req: FastifyRequest): string | undefined {
   const key = req.headers['idempotency-key']
-  if (typeof key !== 'string' || key.trim() === '') {
-    throw new AppError('invalid_request', 'The `Idempotency-Key` header is required on POST requests.', { field: 'Idempotency-Key' })
-  }
-  return key
+  return typeof key === 'string' ? key : undefined
 }
 
 /** The seedance2ai.io public API (`/api/v1/video/seedance`, `/api/v1/image/*`, `/api/v1/tasks/:id`; seeds 001/003). */
@@ -78,9 +78,14 @@ export const tasksDialect: Dialect = {
   name: D,
   formatError(err, requestId) {
     const code = CODE_MAP[err.code]
+    // A 402 says what was needed and what there was, at the top and in `error`, as clients read either.
+    const credits =
+      err.details?.requiredCredits !== undefined
+        ? { required_credits: err.details.requiredCredits, available_credits: err.details.availableCredits ?? 0 }
+        : {}
     return {
       status: TASK_ERRORS[code],
-      body: { error: { code, message: err.message, requestId, ...(err.field ? { field: err.field } : {}) } },
+      body: { error: { code, message: err.message, requestId, ...(err.field ? { field: err.field } : {}), ...credits }, ...credits },
     }
   },
   webhookPayload(job, _event, outputs) {
@@ -89,8 +94,9 @@ export const tasksDialect: Dialect = {
   routes(app: FastifyInstance, deps: AppDeps) {
     const auth = authenticate(deps)
 
-    async function submit(req: FastifyRequest, reply: FastifyReply, url: string, type: JobType, body: unknown, t: Translated<VideoInput | ImageInput>) {
+    async function submit(req: FastifyRequest, reply: FastifyReply, url: string, type: JobType, body: unknown, translate: () => Translated<VideoInput | ImageInput>) {
       try {
+        const t = translate()
         const { job, replay } = await deps.jobs.submit({
           auth: authOf(req),
           dialect: D,
@@ -108,50 +114,35 @@ export const tasksDialect: Dialect = {
       }
     }
 
+    /** A submit route; `fingerprintUrl` is the path idempotency keys are bound to. */
+    function submitRoute<B extends ZodType>(url: string, fingerprintUrl: string, summary: string, body: B, type: JobType, translate: (b: z.output<B>) => Translated<VideoInput | ImageInput>) {
+      defineRoute(app, {
+        method: 'POST',
+        url,
+        dialect: D,
+        summary,
+        body,
+        headers: IDEMPOTENCY_HEADER,
+        responses: SUBMIT_RESPONSES,
+        preHandler: auth,
+        async handler({ body: b, req }, reply) {
+          return submit(req, reply, fingerprintUrl, type, b, () => translate(b))
+        },
+      })
+    }
+
+    // `/seedance` is the documented path, `/seedance2` the live one: one handler, and one
+    // fingerprint, so a retry through either path replays the same task.
     const video = `${BASE}/video/seedance`
-    defineRoute(app, {
-      method: 'POST',
-      url: video,
-      dialect: D,
-      summary: 'Submit a Seedance video task (text, image or media to video)',
-      body: SeedanceBody,
-      headers: IDEMPOTENCY_HEADER,
-      responses: SUBMIT_RESPONSES,
-      preHandler: auth,
-      async handler({ body, req }, reply) {
-        return submit(req, reply, video, 'video', body, seedanceInput(body))
-      },
-    })
-
+    for (const url of [video, `${BASE}/video/seedance2`]) {
+      submitRoute(url, video, 'Submit a Seedance 2.0 video task (text, image or media to video)', SeedanceBody, 'video', seedanceInput)
+    }
+    const v25 = `${BASE}/video/seedance25`
+    submitRoute(v25, v25, 'Submit a Seedance 2.5 video task (4–30 s or -1, up to 1080p; no quality_tier or seed)', Seedance25Body, 'video', seedance25Input)
     const gpt = `${BASE}/image/gpt-image-2`
-    defineRoute(app, {
-      method: 'POST',
-      url: gpt,
-      dialect: D,
-      summary: 'Submit a GPT Image 2 task',
-      body: GptImageBody,
-      headers: IDEMPOTENCY_HEADER,
-      responses: SUBMIT_RESPONSES,
-      preHandler: auth,
-      async handler({ body, req }, reply) {
-        return submit(req, reply, gpt, 'image', body, gptImageInput(body))
-      },
-    })
-
+    submitRoute(gpt, gpt, 'Submit a GPT Image 2 task', GptImageBody, 'image', gptImageInput)
     const nano = `${BASE}/image/nano-banana-pro`
-    defineRoute(app, {
-      method: 'POST',
-      url: nano,
-      dialect: D,
-      summary: 'Submit a Nano Banana Pro task',
-      body: NanoBananaBody,
-      headers: IDEMPOTENCY_HEADER,
-      responses: SUBMIT_RESPONSES,
-      preHandler: auth,
-      async handler({ body, req }, reply) {
-        return submit(req, reply, nano, 'image', body, nanoBananaInput(body))
-      },
-    })
+    submitRoute(nano, nano, 'Submit a Nano Banana Pro task', NanoBananaBody, 'image', nanoBananaInput)
 
     defineRoute(app, {
       method: 'GET',
@@ -159,7 +150,7 @@ export const tasksDialect: Dialect = {
       dialect: D,
       summary: 'Task status; poll until completed or failed, then read `output`',
       params: TaskIdParams,
-      responses: { 200: '`{id, status, model, output, credits_used}` plus `error` when failed', 404: 'not_found' },
+      responses: { 200: '`{id, status, model, output, credits_used, credits_refunded}` plus `error` when failed', 404: 'not_found' },
       preHandler: auth,
       async handler({ params, req }) {
         const job = await deps.jobs.get(authOf(req).accountId, fromDialectId(params.id, TASK_PREFIX))

@@ -1,3 +1,4 @@
+import { chargedCredits } from '../../../ledger/job-charges.js'
 import { toDialectId } from '../id-forms.js'
 import type { Job } from '../../../jobs/job-model.js'
 import type { ResultOutput } from '../../../jobs/job-service.js'
@@ -23,21 +24,19 @@ export function taskModel(job: Pick<Job, 'type' | 'model'>): string {
   return job.type === 'video' ? 'seedance' : job.model
 }
 
-/** Credits held while running, taken once completed, none after a failure or cancellation. */
-export function creditsUsed(job: Job): number {
-  return job.status === 'failed' || job.status === 'cancelled' ? 0 : job.price
-}
 
-type TaskOutput = { video_url: string } | { image_urls: string[] } | null
+type TaskOutput = { video_url: string } | { images: { url: string; width: number | null; height: number | null }[]; image_urls: string[] } | null
 
 function outputOf(job: Job, outputs: ResultOutput[]): TaskOutput {
   if (job.status !== 'succeeded' || outputs.length === 0) return null
   if (job.type === 'video') return { video_url: outputs[0]!.url }
-  return { image_urls: outputs.map((o) => o.url) }
+  // Clients of the live service read `images[]`; the 001 document's `image_urls` stays.
+  return { images: outputs.map((o) => ({ url: o.url, width: o.width, height: o.height })), image_urls: outputs.map((o) => o.url) }
 }
 
 /**
- * The 001 task shape: `{id, status, model, output, credits_used}`, plus `error` once failed.
+ * The 001 task shape: `{id, status, model, output, credits_used, credits_refunded}`, plus `error`
+ * once failed. Credits come from the ledger, so a partial capture shows what was taken.
  * `output` is null until the task is completed.
  */
 export function presentTask(job: Job, outputs: ResultOutput[]) {
@@ -47,7 +46,8 @@ export function presentTask(job: Job, outputs: ResultOutput[]) {
     status,
     model: taskModel(job),
     output: outputOf(job, outputs),
-    credits_used: creditsUsed(job),
+    credits_used: chargedCredits(job.charges),
+    credits_refunded: job.charges.released,
     ...(status === 'failed' ? { error: job.error ?? { code: 'generation_failed', message: 'The generation failed.' } } : {}),
   }
 }

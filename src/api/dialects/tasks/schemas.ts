@@ -14,6 +14,7 @@ export const VIDEO_MODES = ['text-to-video', 'image-to-video', 'media-to-video']
 export const VIDEO_CHANNELS = ['standard', 'real', 'wild'] as const
 export const VIDEO_RATIOS = ['1:1', '21:9', '4:3', '3:4', '16:9', '9:16'] as const
 export const VIDEO_RESOLUTIONS = ['720p', '1080p'] as const
+export const QUALITY_TIERS = ['standard', 'pro', 'mini'] as const
 
 export const IMAGE_TYPES = ['text-to-image', 'image-to-image'] as const
 export const IMAGE_RESOLUTIONS = ['1K', '2K', '4K'] as const
@@ -22,23 +23,41 @@ export const GPT_IMAGE_RATIOS = ['auto', '1:1', '5:4', '9:16', '21:9', '16:9', '
 export const NANO_BANANA_RATIOS = ['1:1', '9:16', '16:9', '3:4', '4:3', '3:2', '2:3', '5:4', '4:5', '21:9', 'auto'] as const
 export const NANO_BANANA_FORMATS = ['png', 'jpeg'] as const
 
-/** `POST /api/v1/video/seedance`. */
-export const SeedanceBody = z.strictObject({
+const seconds = (rule: string) =>
+  z.union([z.string(), z.number()], { error: `must be seconds as a string or a number, ${rule}` }).optional().describe(`Seconds as a string or a number, ${rule}`)
+
+/** The fields Seedance 2.0 and 2.5 share. */
+const seedanceFields = {
   mode: z.enum(VIDEO_MODES).optional().describe('Generation mode (default text-to-video)'),
-  quality_tier: z.enum(['standard', 'pro']).optional().describe('Quality tier (default standard)'),
   channel: z.enum(VIDEO_CHANNELS).optional().describe('Rendering channel (default standard)'),
   prompt: z.string().describe('3–10000 characters'),
   aspect_ratio: z.enum(VIDEO_RATIOS).optional().describe('Default 16:9'),
-  duration: z.union([z.string(), z.number()], { error: 'must be a string of seconds, "4" to "15"' }).optional().describe('Seconds as a string, "4" to "15" (default "5")'),
   resolution: z.enum(VIDEO_RESOLUTIONS).optional().describe('Default 720p'),
   image_url: url.optional().describe('Start frame; required for image-to-video'),
   end_image_url: url.optional().describe('Optional end frame (image-to-video)'),
-  media_urls: z.array(url).max(12).optional().describe('≤ 12 URLs, required for media-to-video; typed by extension'),
+  media_urls: z.array(url).max(12).optional().describe('≤ 12 URLs, required for media-to-video'),
   generate_audio: z.boolean().optional().describe('Default true'),
   fixed_lens: z.boolean().optional().describe('Lock the camera lens (default false)'),
+}
+
+/** `POST /api/v1/video/seedance` (documented) and `/api/v1/video/seedance2` (the live path). */
+export const SeedanceBody = z.strictObject({
+  ...seedanceFields,
+  quality_tier: z.enum(QUALITY_TIERS).optional().describe('Quality tier (default standard; mini is Seedance 2.0 Mini)'),
+  duration: seconds('"4" to "15" (default "5")'),
   seed: z.number().optional().describe('-1 – 4294967295; not supported on the real channel'),
 })
 export type SeedanceBody = z.output<typeof SeedanceBody>
+
+/** `POST /api/v1/video/seedance25`: Seedance 2.5 takes no `quality_tier` and no `seed`. */
+const notOn25 = z.any().refine((v) => v === undefined, { error: 'is not supported by Seedance 2.5' }).optional()
+export const Seedance25Body = z.strictObject({
+  ...seedanceFields,
+  quality_tier: notOn25.describe('Not accepted: Seedance 2.5 has one tier'),
+  seed: notOn25.describe('Not accepted by Seedance 2.5'),
+  duration: seconds('"4" to "30", or "-1" to let the model pick (default "5")'),
+})
+export type Seedance25Body = z.output<typeof Seedance25Body>
 
 /** `POST /api/v1/image/gpt-image-2`. */
 export const GptImageBody = z.strictObject({

@@ -1,8 +1,8 @@
 import { AppError, invalid } from '../../../errors.js'
-import { resolveModel } from '../../../catalog/models.js'
+import { resolveModel, SEEDANCE_25, SEEDANCE_TIER_MODELS } from '../../../catalog/models.js'
 import { classifyMedia } from './media.js'
 import type { ImageInput, VideoInput } from '../../../catalog/validate.js'
-import type { GptImageBody, NanoBananaBody, SeedanceBody } from './schemas.js'
+import type { GptImageBody, NanoBananaBody, Seedance25Body, SeedanceBody } from './schemas.js'
 
 /** What a route hands to `jobs.submit`. */
 export interface Translated<I> {
@@ -11,23 +11,17 @@ export interface Translated<I> {
   fields: Record<string, string>
 }
 
-/**
- * `quality_tier` picks the catalog model: `standard` → the fast model, `pro` → the full one.
- * The tier is also passed on as the canonical `qualityTier`.
- */
-export const SEEDANCE_MODELS = { standard: 'seedance-2.0-fast', pro: 'seedance-2.0' } as const
-
 export const GPT_IMAGE = 'gpt-image-2'
 export const NANO_BANANA = 'nano-banana-pro'
 
 /** Empty strings are what many clients send for "not set". */
 const given = (v: string | undefined): v is string => v !== undefined && v !== ''
 
-/** `"5"` → 5. Numbers pass through for the catalog to range-check. */
+/** `"6"` → 6, `"-1"` → -1. Numbers pass through; the catalog checks the model's range. */
 function durationSec(v: string | number | undefined): number | undefined {
   if (v === undefined || typeof v === 'number') return v
-  const m = /^\s*(\d{1,3})\s*$/.exec(v)
-  if (!m?.[1]) throw invalid('duration', 'must be a whole number of seconds as a string, "4" to "15"')
+  const m = /^\s*(-?\d{1,3})\s*$/.exec(v)
+  if (!m?.[1]) throw invalid('duration', 'must be a whole number of seconds, as a string ("6") or a number')
   return Number(m[1])
 }
 
@@ -42,12 +36,23 @@ function onlyIn(field: string, where: string, actual: string): never {
   throw invalid(field, `is only used ${where} (${actual})`)
 }
 
-/** `POST /api/v1/video/seedance` → canonical video input. */
+/** `POST /api/v1/video/seedance` and `/seedance2` → canonical video input; `quality_tier` picks the model. */
 export function seedanceInput(body: SeedanceBody): Translated<VideoInput> {
-  const mode = body.mode ?? 'text-to-video'
-  const channel = body.channel ?? 'standard'
   const tier = body.quality_tier ?? 'standard'
-  const model = SEEDANCE_MODELS[tier]
+  if ((body.channel ?? 'standard') === 'real' && body.seed !== undefined) throw invalid('seed', 'is not supported on the real channel')
+  const t = videoInput(body, SEEDANCE_TIER_MODELS[tier], durationSec(body.duration))
+  return { ...t, input: { ...t.input, seed: body.seed, qualityTier: tier } }
+}
+
+/** `POST /api/v1/video/seedance25` → canonical Seedance 2.5 input. */
+export function seedance25Input(body: Seedance25Body): Translated<VideoInput> {
+  return videoInput(body, SEEDANCE_25, durationSec(body.duration))
+}
+
+type VideoBody = Omit<SeedanceBody, 'quality_tier' | 'seed' | 'duration'>
+
+function videoInput(body: VideoBody, model: string, duration: number | undefined): Translated<VideoInput> {
+  const mode = body.mode ?? 'text-to-video'
   const media = body.media_urls ?? []
 
   if (mode !== 'image-to-video') {
@@ -61,19 +66,16 @@ export function seedanceInput(body: SeedanceBody): Translated<VideoInput> {
   } else if (media.length === 0) {
     throw invalid('media_urls', 'is required for media-to-video (1–12 URLs)')
   }
-  if (channel === 'real' && body.seed !== undefined) throw invalid('seed', 'is not supported on the real channel')
   requirePrompt(body.prompt, model)
 
   const refs = classifyMedia(media)
   const input: VideoInput = {
     prompt: body.prompt,
-    durationSec: durationSec(body.duration),
+    durationSec: duration,
     aspectRatio: body.aspect_ratio,
     resolution: body.resolution,
     generateAudio: body.generate_audio,
     cameraFixed: body.fixed_lens,
-    seed: body.seed,
-    qualityTier: tier,
     firstFrameUrl: given(body.image_url) ? body.image_url : undefined,
     lastFrameUrl: given(body.end_image_url) ? body.end_image_url : undefined,
     referenceImageUrls: refs.images,
@@ -128,16 +130,12 @@ function indexed(field: string, urls: string[] | undefined): Record<string, stri
 
 /** `POST /api/v1/image/gpt-image-2` → canonical image input. */
 export function gptImageInput(body: GptImageBody): Translated<ImageInput> {
-  const channel = body.channel ?? 'standard'
   const refs = imageRefs(body.type, body.imageUrls, 'imageUrls', GPT_IMAGE)
-  // A rule of this API only (001): the standard channel has no square 4K output.
-  if (channel === 'standard' && body.aspectRatio === '1:1' && body.resolution === '4K') {
-    throw invalid('resolution', 'cannot be 4K with aspectRatio 1:1 on the standard channel; use 1K or 2K, or the economy channel')
-  }
+  // `channel` is the catalog's tier: economy is priced lower, and 1:1 at 4K exists only there.
   return {
     model: GPT_IMAGE,
-    input: { prompt: body.prompt, resolution: body.resolution, aspectRatio: body.aspectRatio, n: body.batchCount, referenceImageUrls: refs },
-    fields: { n: 'batchCount', referenceImageUrls: 'imageUrls', ...indexed('imageUrls', refs) },
+    input: { prompt: body.prompt, resolution: body.resolution, aspectRatio: body.aspectRatio, n: body.batchCount, referenceImageUrls: refs, tier: body.channel },
+    fields: { n: 'batchCount', tier: 'channel', referenceImageUrls: 'imageUrls', ...indexed('imageUrls', refs) },
   }
 }
 
