@@ -98,6 +98,14 @@ export const configSchema = z.object({
   REELAY_BODY_LIMIT_BYTES: int(1_048_576, 1_024),
   /** Milliseconds the OpenAI-style image endpoint waits for a result before answering. (Default: 120000) */
   REELAY_SYNC_WAIT_MS: int(120_000, 0),
+  /** Key(s) sealing secrets stored in the database: 256-bit, current first, then older ones. (Default: the key file) */
+  REELAY_SECRET_KEY: z.string().optional(),
+  /** Key file used when REELAY_SECRET_KEY is unset; generated (mode 0600) when absent. (Default: DATA_DIR/secret.key) */
+  REELAY_SECRET_KEY_FILE: z.string().optional(),
+  /** Prometheus `/metrics`: off, on (needs REELAY_METRICS_TOKEN) or open (no token). (Default: off) */
+  REELAY_METRICS: z.enum(['off', 'on', 'open']).default('off'),
+  /** Bearer token a scraper must send to `/metrics` when REELAY_METRICS=on. (Default: unset) */
+  REELAY_METRICS_TOKEN: z.string().min(16).optional(),
 })
 
 export type Config = Readonly<
@@ -124,6 +132,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const c = parsed.data
   if (c.REELAY_S3_BUCKET && !(c.REELAY_S3_ACCESS_KEY_ID && c.REELAY_S3_SECRET_ACCESS_KEY)) {
     throw new ConfigError('Invalid configuration:\n  REELAY_S3_ACCESS_KEY_ID and REELAY_S3_SECRET_ACCESS_KEY are required with REELAY_S3_BUCKET (result links are presigned with them)')
+  }
+  if (c.REELAY_METRICS === 'on' && !c.REELAY_METRICS_TOKEN) {
+    throw new ConfigError('Invalid configuration:\n  REELAY_METRICS_TOKEN is required with REELAY_METRICS=on (or set REELAY_METRICS=open for an unauthenticated endpoint)')
   }
   const dataDir = path.resolve(c.REELAY_DATA_DIR)
   const defaultPrices = path.join(dataDir, 'prices.json')

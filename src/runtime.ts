@@ -15,6 +15,8 @@ import { createFsStorage } from './storage/fs-storage.js'
 import { openStore } from './store/db.js'
 import { migrateToLatest } from './store/migrate.js'
 import { loadOrCreateSecret } from './store/secrets.js'
+import { loadSecretKeys } from './secrets/key-source.js'
+import { resealSecrets } from './secrets/reseal.js'
 import { createNotifier } from './store/notify.js'
 import { checkUrlSyntax } from './net/url-policy.js'
 import { safeFetch } from './net/safe-fetch.js'
@@ -42,11 +44,22 @@ export interface RuntimeOptions {
 export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   const clock = opts.clock ?? systemClock
   const log = opts.logger ?? pino({ level: config.REELAY_LOG_LEVEL })
+  // Before the store opens: a bad key setting stops the start without touching the database.
+  const keys = loadSecretKeys(config)
   const store = openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, synchronous: config.REELAY_SQLITE_SYNCHRONOUS, poolSize: config.REELAY_DB_POOL_SIZE })
   await migrateToLatest(store.db, store.caps.dialect)
   const prices = loadPriceBook(config.pricesFile)
   const notifier = createNotifier(store, config.DATABASE_URL)
-  const fileUrlSecret = await loadOrCreateSecret(store, 'file-urls')
+  if (keys.createdFile) log.info({ file: keys.createdFile }, 'generated the secret key file; back it up, and give every process of this deployment the same key')
+  if (keys.looseFile) log.warn({ file: keys.looseFile }, 'the secret key file is readable by other users; chmod 600 it')
+  const secretBox = keys.box
+  // Opening the file-link key checks the secret key: a wrong one stops the start here.
+  const fileUrlSecret = await loadOrCreateSecret(store, 'file-urls', secretBox).catch(async (err: unknown) => {
+    await store.close()
+    throw err
+  })
+  const { resealed } = await resealSecrets(store, secretBox, 'legacy')
+  if (resealed > 0) log.info({ resealed }, 'encrypted secrets an older version stored in clear text')
   // The AWS SDK is large: loaded only when S3 is configured.
   const s3 = config.REELAY_S3_BUCKET
     ? (await import('./storage/s3-storage.js')).createS3Storage(
@@ -71,7 +84,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   const router = opts.router ?? createRouter({ channels, studio, store, clock, urlPolicy })
   let worker: ReturnType<typeof createWorker> | null = null
   const ownerId = opts.workerId ?? `${os.hostname()}:${process.pid}`
-  const endpoints = createWebhookEndpoints(store, clock, config.REELAY_WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000)
+  const endpoints = createWebhookEndpoints(store, clock, config.REELAY_WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000, secretBox)
   const jobs = createJobService({
     store,
     clock,
@@ -153,7 +166,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     await redisLimiter?.close()
     await store.close()
   }
-  return { config, clock, log, store, prices, storage, accounts, jobs, worker, dispatcher, endpoints, appDeps, listen, close }
+  return { config, clock, log, store, prices, storage, accounts, jobs, worker, dispatcher, endpoints, secretBox, appDeps, listen, close }
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>

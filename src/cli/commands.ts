@@ -12,6 +12,10 @@ import { checkChannelAuth } from '../providers/auth-check.js'
 import { createWebhookEndpoints } from '../webhooks/endpoints.js'
 import { checkUrlSyntax } from '../net/url-policy.js'
 import { isActive } from '../store/active.js'
+import { loadSecretKeys } from '../secrets/key-source.js'
+import { newSecretKey } from '../secrets/secret-box.js'
+import { resealSecrets } from '../secrets/reseal.js'
+import { loadOrCreateSecret } from '../store/secrets.js'
 
 const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString())
 
@@ -174,7 +178,7 @@ export function buildCli(): Command {
       await withAccounts(async (a, { store }) => {
         const key = (await a.listKeys()).find((k) => k.id === o.key)
         if (!key) throw new InvalidArgumentError(`No key ${o.key}`)
-        const eps = createWebhookEndpoints(store, systemClock, config.REELAY_WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000)
+        const eps = createWebhookEndpoints(store, systemClock, config.REELAY_WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000, loadSecretKeys(config).box)
         const ep = await eps.update(key.id, key.accountId, {
           ...(o.url !== undefined ? { url: o.url === 'none' ? null : o.url } : {}),
           ...(o.rotateSecret ? { rotateSecret: true } : {}),
@@ -193,9 +197,30 @@ export function buildCli(): Command {
       await withAccounts(async (a, { store }) => {
         const key = (await a.listKeys()).find((k) => k.id === o.key)
         if (!key) throw new InvalidArgumentError(`No key ${o.key}`)
-        const ep = await createWebhookEndpoints(store, systemClock, config.REELAY_WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000).ensure(key.id, key.accountId)
+        const ep = await createWebhookEndpoints(store, systemClock, config.REELAY_WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000, loadSecretKeys(config).box).ensure(key.id, key.accountId)
         const v = showEndpoint(ep)
         emit(Boolean(o.json), v, `Key ${v.key}: ${v.url ?? '(no default URL)'}${v.disabled ? ` (disabled: ${v.disabled.reason})` : ''}\nSecret: ${v.secret}`)
+      })
+    })
+
+  const secrets = program.command('secrets').description('The key that encrypts secrets stored in the database')
+  secrets
+    .command('new-key')
+    .description('Print a fresh 256-bit key for REELAY_SECRET_KEY')
+    .action(() => {
+      process.stdout.write(`${newSecretKey()}\n`)
+    })
+  secrets
+    .command('rotate')
+    .description('Re-encrypt every stored secret under the current (first) key; older keys may then be removed')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { json?: boolean }) => {
+      const box = loadSecretKeys(loadConfig()).box
+      await withAccounts(async (_a, { store }) => {
+        // Fails with a clear error if a stored secret was sealed under a key that is not listed.
+        await loadOrCreateSecret(store, 'file-urls', box)
+        const { resealed } = await resealSecrets(store, box, 'rotate')
+        emit(Boolean(o.json), { keyId: box.currentKeyId, resealed }, `Re-encrypted ${resealed} secret(s) under key ${box.currentKeyId}; every stored secret now uses it.`)
       })
     })
 
