@@ -17,7 +17,8 @@ import { migrateToLatest } from './store/migrate.js'
 import { loadOrCreateSecret } from './store/secrets.js'
 import { loadSecretKeys } from './secrets/key-source.js'
 import { resealSecrets } from './secrets/reseal.js'
-import { createNotifier } from './store/notify.js'
+import { createNotifier, type Channel } from './store/notify.js'
+import { createRedisRevocations, RevocationEvents } from './accounts/revocations.js'
 import { checkUrlSyntax } from './net/url-policy.js'
 import { safeFetch } from './net/safe-fetch.js'
 import { DIALECTS } from './api/dialects/index.js'
@@ -77,7 +78,17 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   // Convenient for MinIO and local setups; on AWS the bucket normally exists already.
   await s3?.ensureBucket().catch((err: unknown) => log.warn({ err: String(err) }, 'could not check or create the S3 bucket'))
   const storage = s3 ?? createFsStorage({ root: path.join(config.dataDir, 'files'), publicUrl: config.publicUrl, secret: fileUrlSecret })
-  const accounts = createAccounts(store, clock)
+  const redisRevocations = await createRedisRevocations(config.REDIS_URL)
+  const accounts = createAccounts(store, clock, {
+    onRevoked: async (keyId) => {
+      await redisRevocations?.publish(keyId).catch((err: unknown) => log.warn({ keyId, err: String(err) }, 'could not publish a key revocation on Redis; other processes drop the key within the auth cache lifetime'))
+    },
+  })
+  const revocations = new RevocationEvents()
+  function revokedElsewhere(keyId: string): void {
+    accounts.evictKey(keyId)
+    revocations.emit('revoked', keyId)
+  }
   const urlPolicy = { allowPrivate: config.REELAY_ALLOW_PRIVATE_URLS }
   const studio = createStudioProvider({ latencyMs: config.REELAY_STUDIO_LATENCY_MS, failureRate: config.REELAY_STUDIO_FAILURE_RATE })
   const channels = loadChannels(config.REELAY_CHANNELS_FILE, opts.env ?? process.env)
@@ -157,16 +168,26 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   const deliveryLog = createDeliveryLog(store, clock, () => dispatcher.wake())
   const redisLimiter = config.REDIS_URL ? await (await import('./api/redis-limiter.js')).createRedisLimiter(config.REDIS_URL) : null
   const appDeps: AppDeps = { config, clock, store, accounts, jobs, prices, limiter: redisLimiter ?? createMemoryLimiter(), fileUrlSecret, webhooks: { endpoints, log: deliveryLog }, callbacks }
-  /** Worker processes listen, so submits and cancels made by any API process wake them at once. */
-  async function listen(): Promise<void> {
-    await notifier.listen((ch) => (ch === 'reelay_jobs' ? worker?.wake() : dispatcher.wake()))
+  /**
+   * Every process listens for key revocations; worker processes also for submits and cancels
+   * made by any API process, so they wake at once.
+   */
+  async function listen(role: 'api' | 'worker' | 'all' = 'all'): Promise<void> {
+    const channels: Channel[] = role === 'worker' ? ['reelay_jobs', 'reelay_webhooks'] : role === 'api' ? ['reelay_keys'] : ['reelay_jobs', 'reelay_webhooks', 'reelay_keys']
+    await notifier.listen(channels, (ch, payload) => {
+      if (ch === 'reelay_keys') revokedElsewhere(payload)
+      else if (ch === 'reelay_jobs') worker?.wake()
+      else dispatcher.wake()
+    })
+    if (role !== 'worker') await redisRevocations?.subscribe(revokedElsewhere)
   }
   async function close(): Promise<void> {
     await notifier.close()
+    await redisRevocations?.close()
     await redisLimiter?.close()
     await store.close()
   }
-  return { config, clock, log, store, prices, storage, accounts, jobs, worker, dispatcher, endpoints, secretBox, appDeps, listen, close }
+  return { config, clock, log, store, prices, storage, accounts, jobs, worker, dispatcher, endpoints, secretBox, revocations, appDeps, listen, close }
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>

@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js'
 import { displayPrefix, hashApiKey, isWellFormedApiKey, newApiKey, newId } from '../domain/ids.js'
+import { sql } from 'kysely'
 import { ledger } from '../ledger/ledger.js'
 import type { Clock } from '../domain/clock.js'
 import type { Store } from '../store/db.js'
@@ -17,16 +18,33 @@ export interface AuthContext {
 export type Account = AccountsTable
 export type ApiKeyInfo = Omit<ApiKeysTable, 'hash'> & { accountName: string }
 
-/** Accounts, API keys and top-ups: shared by the CLI and the API. */
-/** How long a resolved key is trusted without asking the database again. */
-const AUTH_CACHE_MS = 2_000
+/**
+ * How long a resolved key is trusted without asking the database again. It bounds how long a
+ * revocation takes to reach a process that no notification reaches (several processes on one
+ * SQLite file without Redis).
+ */
+export const AUTH_CACHE_MS = 2_000
 const AUTH_CACHE_MAX = 10_000
 
-export function createAccounts(store: Store, clock: Clock) {
+export interface AccountsOptions {
+  /** Told after a revocation commits (e.g. to publish it on Redis); must not throw. */
+  onRevoked?: (keyId: string) => Promise<void>
+}
+
+/** Accounts, API keys and top-ups: shared by the CLI and the API. */
+export function createAccounts(store: Store, clock: Clock, opts: AccountsOptions = {}) {
   const { db } = store
   // Status polls dominate traffic; caching the key lookup briefly removes a query from each.
-  // Revocations in this process apply at once; elsewhere (CLI, another API) within AUTH_CACHE_MS.
+  // A revocation evicts the key here at once, and reaches other processes by PostgreSQL NOTIFY
+  // (sent in the revoking transaction) or Redis; otherwise within AUTH_CACHE_MS.
   const authCache = new Map<string, { ctx: AuthContext; until: number }>()
+
+  // Bumped by every eviction: a lookup that started before one must not cache what it read.
+  let evictions = 0
+  function evictKey(keyId: string): void {
+    evictions++
+    for (const [hash, v] of authCache) if (v.ctx.apiKeyId === keyId) authCache.delete(hash)
+  }
 
   async function byName(name: string): Promise<Account> {
     const a = await db.selectFrom('accounts').selectAll().where('name', '=', name).executeTakeFirst()
@@ -106,10 +124,18 @@ export function createAccounts(store: Store, clock: Clock) {
     },
 
     async revokeKey(id: string): Promise<void> {
-      const res = await db.updateTable('apiKeys').set({ revokedAt: clock.now() }).where('id', '=', id).where('revokedAt', 'is', null).executeTakeFirst()
-      if (Number(res.numUpdatedRows) !== 1) throw new AppError('not_found', `No active key with id ${id}`)
-      for (const [hash, v] of authCache) if (v.ctx.apiKeyId === id) authCache.delete(hash)
+      await db.transaction().execute(async (trx) => {
+        const res = await trx.updateTable('apiKeys').set({ revokedAt: clock.now() }).where('id', '=', id).where('revokedAt', 'is', null).executeTakeFirst()
+        if (Number(res.numUpdatedRows) !== 1) throw new AppError('not_found', `No active key with id ${id}`)
+        // Delivered to every listening process when (and only if) the revocation commits.
+        if (store.caps.dialect === 'postgres') await sql`select pg_notify('reelay_keys', ${id})`.execute(trx)
+      })
+      evictKey(id)
+      await opts.onRevoked?.(id)
     },
+
+    /** Forgets a cached key (a revocation made by another process). */
+    evictKey,
 
     /** Resolves a bearer token; null for anything that is not an active key. */
     async authenticate(token: string): Promise<AuthContext | null> {
@@ -118,6 +144,7 @@ export function createAccounts(store: Store, clock: Clock) {
       const hit = authCache.get(hash)
       if (hit && hit.until > now) return hit.ctx
       if (!isWellFormedApiKey(token)) return null
+      const seen = evictions
       const row = await db
         .selectFrom('apiKeys')
         .innerJoin('accounts', 'accounts.id', 'apiKeys.accountId')
@@ -129,6 +156,7 @@ export function createAccounts(store: Store, clock: Clock) {
         authCache.delete(hash)
         return null
       }
+      if (seen !== evictions) return row
       if (authCache.size >= AUTH_CACHE_MAX) authCache.delete(authCache.keys().next().value as string)
       authCache.set(hash, { ctx: row, until: now + AUTH_CACHE_MS })
       return row

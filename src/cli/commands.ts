@@ -3,7 +3,8 @@ import { loadConfig } from '../config.js'
 import { ledger } from '../ledger/ledger.js'
 import { openStore } from '../store/db.js'
 import { migrateToLatest } from '../store/migrate.js'
-import { createAccounts } from '../accounts/accounts.js'
+import { createAccounts, type AccountsOptions } from '../accounts/accounts.js'
+import { createRedisRevocations } from '../accounts/revocations.js'
 import { loadPriceBook, planOf } from '../catalog/prices.js'
 import { systemClock } from '../domain/clock.js'
 import { emit, table } from './output.js'
@@ -26,12 +27,12 @@ function positiveInt(v: string): number {
 }
 
 /** Opens the configured database, migrated, for one command; closes it afterwards. */
-async function withAccounts<T>(fn: (a: ReturnType<typeof createAccounts>, ctx: { store: ReturnType<typeof openStore> }) => Promise<T>): Promise<T> {
+async function withAccounts<T>(fn: (a: ReturnType<typeof createAccounts>, ctx: { store: ReturnType<typeof openStore> }) => Promise<T>, opts: AccountsOptions = {}): Promise<T> {
   const config = loadConfig()
   const store = openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, synchronous: config.REELAY_SQLITE_SYNCHRONOUS, poolSize: 2 })
   try {
     await migrateToLatest(store.db, store.caps.dialect)
-    return await fn(createAccounts(store, systemClock), { store })
+    return await fn(createAccounts(store, systemClock, opts), { store })
   } finally {
     await store.close()
   }
@@ -122,10 +123,23 @@ export function buildCli(): Command {
     .command('revoke <id>')
     .option('--json', 'machine-readable output')
     .action(async (id: string, o: { json?: boolean }) => {
-      await withAccounts(async (a) => {
-        await a.revokeKey(id)
-        emit(Boolean(o.json), { id, revoked: true }, `Revoked ${id}.`)
-      })
+      // PostgreSQL servers hear of it by NOTIFY; servers sharing Redis by its channel.
+      const redis = await createRedisRevocations(loadConfig().REDIS_URL)
+      try {
+        await withAccounts(
+          async (a) => {
+            await a.revokeKey(id)
+            emit(Boolean(o.json), { id, revoked: true }, `Revoked ${id}.`)
+          },
+          {
+            onRevoked: async (keyId) => {
+              await redis?.publish(keyId).catch((err: unknown) => process.stderr.write(`warning: could not publish the revocation on Redis (${String(err)}); running servers drop the key within 2 s\n`))
+            },
+          },
+        )
+      } finally {
+        await redis?.close()
+      }
     })
 
   const credits = program.command('credits').description('Grant and inspect credits')

@@ -7,13 +7,14 @@ export async function serve(role: 'api' | 'worker' | 'all'): Promise<void> {
   const config = loadConfig()
   const rt = await createRuntime(config)
   const app = role === 'worker' ? null : await buildApp(rt.appDeps)
+  // Before serving: a key revoked elsewhere from now on is refused here at once.
+  await rt.listen(role)
   if (app) {
     await app.listen({ port: config.PORT, host: config.HOST })
     rt.log.info(`Reelay ${role} listening on ${config.publicUrl} (data in ${config.dataDir})`)
     rt.log.info('Create a key: npm run reelay -- accounts create demo --credits 1000 && npm run reelay -- keys create --account demo')
   }
   if (role !== 'api') {
-    await rt.listen()
     rt.worker.start()
     rt.dispatcher.start()
     rt.log.info({ concurrency: config.REELAY_WORKER_CONCURRENCY, pollConcurrency: config.REELAY_POLL_CONCURRENCY }, 'worker started')
