@@ -19,6 +19,9 @@ import { loadSecretKeys } from './secrets/key-source.js'
 import { resealSecrets } from './secrets/reseal.js'
 import { createNotifier, type Channel } from './store/notify.js'
 import { createRedisRevocations, RevocationEvents } from './accounts/revocations.js'
+import { createMetrics, noMetrics } from './metrics/metrics.js'
+import { laneBacklog } from './jobs/claim.js'
+import { findLedgerMismatches } from './ledger/doctor.js'
 import { checkUrlSyntax } from './net/url-policy.js'
 import { safeFetch } from './net/safe-fetch.js'
 import { DIALECTS } from './api/dialects/index.js'
@@ -93,6 +96,15 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   const studio = createStudioProvider({ latencyMs: config.REELAY_STUDIO_LATENCY_MS, failureRate: config.REELAY_STUDIO_FAILURE_RATE })
   const channels = loadChannels(config.REELAY_CHANNELS_FILE, opts.env ?? process.env)
   const router = opts.router ?? createRouter({ channels, studio, store, clock, urlPolicy })
+  const metrics =
+    config.REELAY_METRICS === 'off'
+      ? noMetrics
+      : createMetrics({
+          now: () => clock.now(),
+          laneBacklog: (lane) => laneBacklog(store.db, clock.now(), lane),
+          breakerStates: () => router.breakerStates?.() ?? [],
+          ledgerMismatches: async () => (await findLedgerMismatches(store.db)).length,
+        })
   let worker: ReturnType<typeof createWorker> | null = null
   const ownerId = opts.workerId ?? `${os.hostname()}:${process.pid}`
   const endpoints = createWebhookEndpoints(store, clock, config.REELAY_WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000, secretBox)
@@ -128,6 +140,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     ownerId,
     onTerminal: () => dispatcher.wake(),
     maintenance: () => jobs.sweepIdempotencyKeys(),
+    ...(metrics.registry ? { metrics } : {}),
     leaseMs: config.REELAY_LEASE_MS,
     concurrency: config.REELAY_WORKER_CONCURRENCY,
     pollConcurrency: config.REELAY_POLL_CONCURRENCY,
@@ -148,6 +161,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     timeoutMs: config.REELAY_WEBHOOK_TIMEOUT_MS,
     leaseMs: Math.max(config.REELAY_LEASE_MS, config.REELAY_WEBHOOK_TIMEOUT_MS * 2),
     policy: urlPolicy,
+    onOutcome: (outcome) => metrics.webhookOutcome(outcome),
     async render(d) {
       // Rendered from the job as it is now: terminal, since events are queued with the transition.
       const row = await store.db.selectFrom('jobs').selectAll().where('id', '=', d.jobId).executeTakeFirstOrThrow()
@@ -167,7 +181,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   const callbacks = createCallbackHandler({ store, router, clock, onHint: () => worker?.wake(), log })
   const deliveryLog = createDeliveryLog(store, clock, () => dispatcher.wake())
   const redisLimiter = config.REDIS_URL ? await (await import('./api/redis-limiter.js')).createRedisLimiter(config.REDIS_URL) : null
-  const appDeps: AppDeps = { config, clock, store, accounts, jobs, prices, limiter: redisLimiter ?? createMemoryLimiter(), fileUrlSecret, webhooks: { endpoints, log: deliveryLog }, callbacks }
+  const appDeps: AppDeps = { config, clock, store, accounts, jobs, prices, limiter: redisLimiter ?? createMemoryLimiter(), fileUrlSecret, webhooks: { endpoints, log: deliveryLog }, callbacks, metrics }
   /**
    * Every process listens for key revocations; worker processes also for submits and cancels
    * made by any API process, so they wake at once.

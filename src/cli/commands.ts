@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander'
 import { loadConfig } from '../config.js'
-import { ledger } from '../ledger/ledger.js'
+import { findLedgerMismatches } from '../ledger/doctor.js'
 import { openStore } from '../store/db.js'
 import { migrateToLatest } from '../store/migrate.js'
 import { createAccounts, type AccountsOptions } from '../accounts/accounts.js'
@@ -272,12 +272,8 @@ export function buildCli(): Command {
     .description('Check that every account balance agrees with its ledger')
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => {
-      await withAccounts(async (a, { store }) => {
-        const problems = []
-        for (const acct of await a.list()) {
-          const truth = await ledger.recompute(store.db, acct.id)
-          if (truth.balance !== acct.balance || truth.reserved !== acct.reserved) problems.push({ account: acct.name, cached: { balance: acct.balance, reserved: acct.reserved }, ledger: truth })
-        }
+      await withAccounts(async (_a, { store }) => {
+        const problems = await findLedgerMismatches(store.db)
         emit(Boolean(o.json), { ok: problems.length === 0, problems }, problems.length ? `Mismatches:\n${JSON.stringify(problems, null, 2)}` : 'All balances agree with the ledger.')
         if (problems.length) process.exitCode = 1
       })

@@ -1,6 +1,8 @@
 import { loadConfig } from '../config.js'
 import { buildApp, closeApp } from '../api/app.js'
 import { createRuntime } from '../runtime.js'
+import { buildMetricsApp } from '../api/metrics-route.js'
+import { noMetrics } from '../metrics/metrics.js'
 
 /** Runs the API, the worker, or both, and shuts down cleanly on SIGINT/SIGTERM. */
 export async function serve(role: 'api' | 'worker' | 'all'): Promise<void> {
@@ -14,6 +16,9 @@ export async function serve(role: 'api' | 'worker' | 'all'): Promise<void> {
     rt.log.info(`Reelay ${role} listening on ${config.publicUrl} (data in ${config.dataDir})`)
     rt.log.info('Create a key: npm run reelay -- accounts create demo --credits 1000 && npm run reelay -- keys create --account demo')
   }
+  // A worker has no API to scrape: with metrics on it serves them alone on PORT.
+  const metricsApp = role === 'worker' && config.REELAY_METRICS !== 'off' ? buildMetricsApp(rt.appDeps.metrics ?? noMetrics, config) : null
+  if (metricsApp) await metricsApp.listen({ port: config.PORT, host: config.HOST })
   if (role !== 'api') {
     rt.worker.start()
     rt.dispatcher.start()
@@ -25,6 +30,7 @@ export async function serve(role: 'api' | 'worker' | 'all'): Promise<void> {
     closing = true
     rt.log.info({ signal }, 'shutting down: finishing in-flight requests and releasing leases')
     if (app) await closeApp(app, config.REELAY_SHUTDOWN_GRACE_MS)
+    await metricsApp?.close()
     await rt.worker.stop(config.REELAY_SHUTDOWN_GRACE_MS)
     await rt.dispatcher.stop()
     await rt.close()
