@@ -31,6 +31,8 @@ export interface SubmitRequest {
   /** Identifies the request body for idempotency; required with an idempotency key. */
   fingerprint?: string
   webhookUrl?: string | undefined
+  /** The API request's id, kept on the job for the worker's logs. */
+  requestId?: string | undefined
 }
 
 export interface JobServiceDeps {
@@ -177,6 +179,7 @@ export function createJobService(deps: JobServiceDeps) {
           updatedAt: now,
           deletedAt: null,
           refusedChannels: null,
+          requestId: req.requestId ?? null,
         }
         await trx.insertInto('jobs').values(row).execute()
         const held = await ledger.hold(trx, req.auth.accountId, id, price, now)

@@ -3,6 +3,7 @@ import * as m0001 from './migrations/0001-init.js'
 import * as m0002 from './migrations/0002-webhooks.js'
 import * as m0003 from './migrations/0003-channel-index.js'
 import * as m0004 from './migrations/0004-claim-lanes.js'
+import * as m0007 from './migrations/0007-request-id.js'
 
 // Migrations are imported statically so they work from source, bundles and tests alike.
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0002-webhooks': m0002,
   '0003-channel-index': m0003,
   '0004-claim-lanes': m0004,
+  '0007-request-id': m0007,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -58,6 +58,7 @@ export const nativeDialect: Dialect = {
         const refs = [...(body.referenceImage ? [body.referenceImage] : []), ...(body.referenceImages ?? [])]
         const { job, replay } = await deps.jobs.submit({
           auth: authOf(req),
+          requestId: req.id,
           dialect: d,
           type: 'image',
           model: body.model,
@@ -93,6 +94,7 @@ export const nativeDialect: Dialect = {
         const size = sizeInput('video', body.size)
         const { job, replay } = await deps.jobs.submit({
           auth: authOf(req),
+          requestId: req.id,
           dialect: d,
           type: 'video',
           model: body.model,

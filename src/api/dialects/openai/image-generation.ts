@@ -69,6 +69,7 @@ export async function generateImages(
   try {
     submitted = await deps.jobs.submit({
       auth,
+      requestId: req.id,
       dialect: D,
       type: 'image',
       model,

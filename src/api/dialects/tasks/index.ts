@@ -91,6 +91,7 @@ export const tasksDialect: Dialect = {
       try {
         const { job, replay } = await deps.jobs.submit({
           auth: authOf(req),
+          requestId: req.id,
           dialect: D,
           type,
           model: t.model,
