@@ -1,4 +1,5 @@
 import { chmodSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { ConfigError } from '../config.js'
 import { createSecretBox, newSecretKey, parseSecretKeys, type SecretBox } from './secret-box.js'
@@ -48,7 +49,7 @@ function createKeyFileIfAbsent(file: string): boolean {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`Cannot read the secret key file ${file}: ${(err as Error).message}`)
   }
   mkdirSync(path.dirname(file), { recursive: true })
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`
+  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`
   writeFileSync(tmp, `${newSecretKey()}\n`, { mode: 0o600, flag: 'wx' })
   // The umask can only take bits away; make sure no one else may read it.
   chmodSync(tmp, 0o600)

@@ -165,6 +165,10 @@ describe('secrets at rest', () => {
     expect(c.appDeps.fileUrlSecret).toBe(fileKey)
     await d.stop(c)
     await expect(d.start({ REELAY_SECRET_KEY: K1 })).rejects.toThrow(/not among the keys/)
+    // The CLI says so in one line and exits 1, as `reelay serve` does.
+    const wrong = await run(process.execPath, [path.join(root, 'bin/reelay.mjs'), 'secrets', 'rotate'], { env: { ...process.env, ...d.env({ REELAY_SECRET_KEY: K1 }) } }).catch((e: unknown) => e as { code: number; stderr: string })
+    expect(wrong).toMatchObject({ code: 1 })
+    expect((wrong as { stderr: string }).stderr).toMatch(/^error: A secret in the database was encrypted with key [0-9a-f]{12}, which is not among the keys in REELAY_SECRET_KEY/)
   }, 60_000)
 
   it('encrypts the clear-text secrets an older version stored, keeping their values', async () => {
