@@ -18,13 +18,11 @@ export interface AuthContext {
 export type Account = AccountsTable
 export type ApiKeyInfo = Omit<ApiKeysTable, 'hash'> & { accountName: string }
 
-/**
- * How long a resolved key is trusted without asking the database again. It bounds how long a
- * revocation takes to reach a process that no notification reaches (several processes on one
- * SQLite file without Redis).
- */
+/** How long a resolved key is trusted without asking the database again. */
 export const AUTH_CACHE_MS = 2_000
 const AUTH_CACHE_MAX = 10_000
+/** `meta` row holding the last revoked key id on SQLite: a change means "drop cached keys". */
+const REVOKED_MARKER = 'keys:last-revoked'
 
 export interface AccountsOptions {
   /** Told after a revocation commits (e.g. to publish it on Redis); must not throw. */
@@ -36,7 +34,8 @@ export function createAccounts(store: Store, clock: Clock, opts: AccountsOptions
   const { db } = store
   // Status polls dominate traffic; caching the key lookup briefly removes a query from each.
   // A revocation evicts the key here at once, and reaches other processes by PostgreSQL NOTIFY
-  // (sent in the revoking transaction) or Redis; otherwise within AUTH_CACHE_MS.
+  // (sent in the revoking transaction) or Redis. Processes sharing one SQLite file (the CLI
+  // beside a server, two servers) see it through `revocationsSeen` on the next request.
   const authCache = new Map<string, { ctx: AuthContext; until: number }>()
 
   // Bumped by every eviction: a lookup that started before one must not cache what it read.
@@ -44,6 +43,23 @@ export function createAccounts(store: Store, clock: Clock, opts: AccountsOptions
   function evictKey(keyId: string): void {
     evictions++
     for (const [hash, v] of authCache) if (v.ctx.apiKeyId === keyId) authCache.delete(hash)
+  }
+
+  // SQLite: `data_version` changes when another connection (process) commits; it is read from
+  // shared memory, no disk. Only then is the revocation marker read, and only a new marker
+  // empties the cache, so two servers on one file keep their caches between revocations.
+  let dataVersion: number | null = null
+  let marker: string | undefined
+  async function revocationsSeen(): Promise<void> {
+    if (store.caps.dialect !== 'sqlite') return
+    const v = (await sql<{ dataVersion: number }>`pragma data_version`.execute(db)).rows[0]?.dataVersion ?? null
+    if (v === dataVersion) return
+    dataVersion = v
+    const row = await db.selectFrom('meta').select('value').where('key', '=', REVOKED_MARKER).executeTakeFirst()
+    if (row?.value === marker) return
+    marker = row?.value
+    evictions++
+    authCache.clear()
   }
 
   async function byName(name: string): Promise<Account> {
@@ -129,6 +145,7 @@ export function createAccounts(store: Store, clock: Clock, opts: AccountsOptions
         if (Number(res.numUpdatedRows) !== 1) throw new AppError('not_found', `No active key with id ${id}`)
         // Delivered to every listening process when (and only if) the revocation commits.
         if (store.caps.dialect === 'postgres') await sql`select pg_notify('reelay_keys', ${id})`.execute(trx)
+        else await trx.insertInto('meta').values({ key: REVOKED_MARKER, value: id }).onConflict((oc) => oc.column('key').doUpdateSet({ value: id })).execute()
       })
       evictKey(id)
       await opts.onRevoked?.(id)
@@ -142,7 +159,10 @@ export function createAccounts(store: Store, clock: Clock, opts: AccountsOptions
       const hash = hashApiKey(token)
       const now = clock.now()
       const hit = authCache.get(hash)
-      if (hit && hit.until > now) return hit.ctx
+      if (hit && hit.until > now) {
+        await revocationsSeen()
+        if (authCache.get(hash) === hit) return hit.ctx
+      }
       if (!isWellFormedApiKey(token)) return null
       const seen = evictions
       const row = await db
