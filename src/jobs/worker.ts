@@ -4,6 +4,7 @@ import { nextPollDelayMs, retryDelayMs } from '../domain/poll-schedule.js'
 import { ProviderError, type ProviderContext, type ProviderJob, type ProviderLogger } from '../providers/provider.js'
 import { claimDueJobs } from './claim.js'
 import { createClaimLoop } from './claim-loop.js'
+import { jobIds, jobLogger } from './job-log.js'
 import { enqueueWebhook } from '../webhooks/outbox.js'
 import { storeOutputs, type OutputDeps } from './store-outputs.js'
 import { createTransitions } from './transitions.js'
@@ -51,21 +52,6 @@ export function createWorker(deps: WorkerDeps) {
   const tx = createTransitions(store)
   const metrics = deps.metrics
 
-  /** Every log line about a job names it and the API request that created it. */
-  function ids(row: JobsTable): { jobId: string; requestId?: string } {
-    return row.requestId ? { jobId: row.id, requestId: row.requestId } : { jobId: row.id }
-  }
-
-  /** The worker's logger with the job's ids on every line, for the provider adapters. */
-  function logFor(row: JobsTable): ProviderLogger {
-    const base = ids(row)
-    return {
-      info: (obj, msg) => log.info({ ...base, ...obj }, msg),
-      warn: (obj, msg) => log.warn({ ...base, ...obj }, msg),
-      error: (obj, msg) => log.error({ ...base, ...obj }, msg),
-    }
-  }
-
   /** Times one upstream call for the metrics; failures are counted by kind in `onError`. */
   async function timed<T>(channel: string, op: 'submit' | 'poll', call: () => Promise<T>): Promise<T> {
     if (!metrics) return call()
@@ -85,7 +71,7 @@ export function createWorker(deps: WorkerDeps) {
       clock,
       // Built on first use: most polls never log.
       get log() {
-        return (jobLog ??= logFor(job))
+        return (jobLog ??= jobLogger(log, job))
       },
       tmpDir: deps.tmpDir,
       ...(deps.callbackBaseUrl ? { callbackUrl: `${deps.callbackBaseUrl}/internal/callbacks/${route.channel.id}?job=${job.id}` } : {}),
@@ -111,7 +97,7 @@ export function createWorker(deps: WorkerDeps) {
   }
 
   function failed(ok: boolean, row: JobsTable, code: string): void {
-    if (ok) log.info({ ...ids(row), channel: row.channel, status: 'failed', code }, 'job failed')
+    if (ok) log.info({ ...jobIds(row), channel: row.channel, status: 'failed', code }, 'job failed')
     terminal(ok, row)
   }
 
@@ -121,9 +107,9 @@ export function createWorker(deps: WorkerDeps) {
     if (!ok) {
       // Someone else decided first (cancel, deadline, a newer lease): keep nothing, charge nothing.
       await Promise.all(stored.map((s) => deps.storage.delete(s.key).catch(() => undefined)))
-      log.warn({ ...ids(row), channel: route.channel.id }, 'late success ignored: the job was already settled')
+      log.warn({ ...jobIds(row), channel: route.channel.id }, 'late success ignored: the job was already settled')
     } else {
-      log.info({ ...ids(row), channel: route.channel.id, status: 'succeeded' }, 'job succeeded')
+      log.info({ ...jobIds(row), channel: route.channel.id, status: 'succeeded' }, 'job succeeded')
     }
     terminal(ok, row)
   }
@@ -192,7 +178,7 @@ export function createWorker(deps: WorkerDeps) {
     const now = clock.now()
     if (!route || !row.upstreamId) {
       // The accepting channel was removed from config; only its deadline can end the job now.
-      log.error({ ...ids(row), channel: row.channel }, 'job accepted by a channel that no longer exists')
+      log.error({ ...jobIds(row), channel: row.channel }, 'job accepted by a channel that no longer exists')
       await tx.update(row, { nextRunAt: now + 60_000 }, now)
       return
     }
@@ -224,7 +210,7 @@ export function createWorker(deps: WorkerDeps) {
       err instanceof ProviderError
         ? err
         : new ProviderError({ kind: 'retryable', code: 'generation_failed', publicMessage: 'The generation failed.', detail: String((err as Error)?.stack ?? err), cause: err })
-    log.warn({ ...ids(current), channel: current.channel, kind: pe.kind, code: pe.code, detail: pe.detail }, 'job step failed')
+    log.warn({ ...jobIds(current), channel: current.channel, kind: pe.kind, code: pe.code, detail: pe.detail }, 'job step failed')
     if (current.channel) metrics?.upstreamError(current.channel, pe.kind)
     const backoff = now + retryDelayMs(Math.min(current.attempt, 12), pe.retryAfterMs)
     const submitting = !current.upstreamId
@@ -273,7 +259,7 @@ export function createWorker(deps: WorkerDeps) {
       if (row.upstreamId && row.status === 'processing') await pollStep(row)
       else await submitStep(row)
     } catch (err) {
-      await onError(row, err).catch((e: unknown) => log.error({ ...ids(row), err: String(e) }, 'could not record a job failure'))
+      await onError(row, err).catch((e: unknown) => log.error({ ...jobIds(row), err: String(e) }, 'could not record a job failure'))
     }
   }
 
