@@ -3,7 +3,7 @@ import Fastify from 'fastify'
 import { AppError } from '../errors.js'
 import { registerErrorHandling } from './plugins/errors.js'
 import { nativeDialect } from './dialects/native/index.js'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, onResponseHookHandler } from 'fastify'
 import type { Config } from '../config.js'
 import type { Metrics } from '../metrics/metrics.js'
 
@@ -18,9 +18,19 @@ const digest = (s: string) => createHash('sha256').update(s).digest()
 export function registerMetrics(app: FastifyInstance, metrics: Metrics, config: MetricsConfig): void {
   const registry = metrics.registry
   if (!registry || config.REELAY_METRICS === 'off') return
+  // The pattern, not the URL: one series per route however many job ids there are. Each route
+  // gets its own hook knowing its pattern (`req.routeOptions` builds an object per call).
+  app.addHook('onRoute', (route) => {
+    const pattern = route.url
+    const record: onResponseHookHandler = (req, reply, done) => {
+      metrics.httpRequest(pattern, req.method, reply.statusCode, reply.elapsedTime / 1_000)
+      done()
+    }
+    const existing = route.onResponse
+    route.onResponse = existing === undefined ? [record] : [...(Array.isArray(existing) ? existing : [existing]), record]
+  })
   app.addHook('onResponse', (req, reply, done) => {
-    // The pattern, not the URL: one series per route however many job ids there are.
-    metrics.httpRequest(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, reply.elapsedTime / 1_000)
+    if (req.is404) metrics.httpRequest('unmatched', req.method, reply.statusCode, reply.elapsedTime / 1_000)
     done()
   })
   const want = config.REELAY_METRICS === 'on' && config.REELAY_METRICS_TOKEN ? digest(config.REELAY_METRICS_TOKEN) : null
