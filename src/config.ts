@@ -109,6 +109,14 @@ export const configSchema = z.object({
   REELAY_UPLOAD_MAX_TOTAL_BYTES: int(50 * 1024 * 1024, 1_024),
   /** Seconds an upload may wait for its job, and is kept after the job ends, before it is swept. (Default: 3600) */
   REELAY_UPLOAD_GRACE_SECONDS: int(3_600, 60),
+  /** Key(s) sealing secrets stored in the database: 256-bit, current first, then older ones. (Default: the key file) */
+  REELAY_SECRET_KEY: z.string().optional(),
+  /** Key file used when REELAY_SECRET_KEY is unset; generated (mode 0600) when absent. (Default: DATA_DIR/secret.key) */
+  REELAY_SECRET_KEY_FILE: z.string().optional(),
+  /** Prometheus `/metrics`: off, on (needs REELAY_METRICS_TOKEN) or open (no token). (Default: off) */
+  REELAY_METRICS: z.enum(['off', 'on', 'open']).default('off'),
+  /** Bearer token a scraper must send to `/metrics` when REELAY_METRICS=on. (Default: unset) */
+  REELAY_METRICS_TOKEN: z.string().min(16).optional(),
 })
 
 export type Config = Readonly<
@@ -143,6 +151,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const c = parsed.data
   if (c.REELAY_S3_BUCKET && !(c.REELAY_S3_ACCESS_KEY_ID && c.REELAY_S3_SECRET_ACCESS_KEY)) {
     throw new ConfigError('Invalid configuration:\n  REELAY_S3_ACCESS_KEY_ID and REELAY_S3_SECRET_ACCESS_KEY are required with REELAY_S3_BUCKET (result links are presigned with them)')
+  }
+  if (c.REELAY_METRICS === 'on' && !c.REELAY_METRICS_TOKEN) {
+    throw new ConfigError('Invalid configuration:\n  REELAY_METRICS_TOKEN is required with REELAY_METRICS=on (or set REELAY_METRICS=open for an unauthenticated endpoint)')
   }
   const dataDir = resolveDataDir(known.REELAY_DATA_DIR)
   const defaultPrices = path.join(dataDir, 'prices.json')

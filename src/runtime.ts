@@ -17,7 +17,13 @@ import { createFsStorage } from './storage/fs-storage.js'
 import { openStore } from './store/db.js'
 import { migrateToLatest } from './store/migrate.js'
 import { loadOrCreateSecret } from './store/secrets.js'
-import { createNotifier } from './store/notify.js'
+import { loadSecretKeys } from './secrets/key-source.js'
+import { resealSecrets } from './secrets/reseal.js'
+import { createNotifier, type Channel } from './store/notify.js'
+import { createRedisRevocations, RevocationEvents } from './accounts/revocations.js'
+import { createMetrics, noMetrics } from './metrics/metrics.js'
+import { laneBacklog } from './jobs/claim.js'
+import { findLedgerMismatches } from './ledger/doctor.js'
 import { checkUrlSyntax } from './net/url-policy.js'
 import { safeFetch } from './net/safe-fetch.js'
 import { DIALECTS } from './api/dialects/index.js'
@@ -44,11 +50,22 @@ export interface RuntimeOptions {
 export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   const clock = opts.clock ?? systemClock
   const log = opts.logger ?? pino({ level: config.REELAY_LOG_LEVEL })
+  // Before the store opens: a bad key setting stops the start without touching the database.
+  const keys = loadSecretKeys(config)
   const store = openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, synchronous: config.REELAY_SQLITE_SYNCHRONOUS, poolSize: config.REELAY_DB_POOL_SIZE })
   await migrateToLatest(store.db, store.caps.dialect)
   const prices = loadPriceBook(config.pricesFile)
   const notifier = createNotifier(store, config.DATABASE_URL)
-  const fileUrlSecret = await loadOrCreateSecret(store, 'file-urls')
+  if (keys.createdFile) log.info({ file: keys.createdFile }, 'generated the secret key file; back it up, and give every process of this deployment the same key')
+  if (keys.looseFile) log.warn({ file: keys.looseFile }, 'the secret key file is readable by other users; chmod 600 it')
+  const secretBox = keys.box
+  // Opening the file-link key checks the secret key: a wrong one stops the start here.
+  const fileUrlSecret = await loadOrCreateSecret(store, 'file-urls', secretBox).catch(async (err: unknown) => {
+    await store.close()
+    throw err
+  })
+  const { resealed } = await resealSecrets(store, secretBox, 'legacy')
+  if (resealed > 0) log.info({ resealed }, 'encrypted secrets an older version stored in clear text')
   // The AWS SDK is large: loaded only when S3 is configured.
   const s3 = config.REELAY_S3_BUCKET
     ? (await import('./storage/s3-storage.js')).createS3Storage(
@@ -66,14 +83,33 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   // Convenient for MinIO and local setups; on AWS the bucket normally exists already.
   await s3?.ensureBucket().catch((err: unknown) => log.warn({ err: String(err) }, 'could not check or create the S3 bucket'))
   const storage = s3 ?? createFsStorage({ root: path.join(config.dataDir, 'files'), publicUrl: config.publicUrl, secret: fileUrlSecret })
-  const accounts = createAccounts(store, clock)
+  const redisRevocations = await createRedisRevocations(config.REDIS_URL)
+  const accounts = createAccounts(store, clock, {
+    onRevoked: async (keyId) => {
+      await redisRevocations?.publish(keyId).catch((err: unknown) => log.warn({ keyId, err: String(err) }, 'could not publish a key revocation on Redis; other processes drop the key within the auth cache lifetime'))
+    },
+  })
+  const revocations = new RevocationEvents()
+  function revokedElsewhere(keyId: string): void {
+    accounts.evictKey(keyId)
+    revocations.emit('revoked', keyId)
+  }
   const urlPolicy = { allowPrivate: config.REELAY_ALLOW_PRIVATE_URLS }
   const studio = createStudioProvider({ latencyMs: config.REELAY_STUDIO_LATENCY_MS, failureRate: config.REELAY_STUDIO_FAILURE_RATE })
   const channels = loadChannels(config.REELAY_CHANNELS_FILE, opts.env ?? process.env)
   const router = opts.router ?? createRouter({ channels, studio, store, clock, urlPolicy })
+  const metrics =
+    config.REELAY_METRICS === 'off'
+      ? noMetrics
+      : createMetrics({
+          now: () => clock.now(),
+          laneBacklog: (lane) => laneBacklog(store.db, clock.now(), lane),
+          breakerStates: () => router.breakerStates?.() ?? [],
+          ledgerMismatches: async () => (await findLedgerMismatches(store.db)).length,
+        })
   let worker: ReturnType<typeof createWorker> | null = null
   const ownerId = opts.workerId ?? `${os.hostname()}:${process.pid}`
-  const endpoints = createWebhookEndpoints(store, clock, config.REELAY_WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000)
+  const endpoints = createWebhookEndpoints(store, clock, config.REELAY_WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000, secretBox)
   const uploads = createUploads({ store, storage, clock, graceMs: config.REELAY_UPLOAD_GRACE_SECONDS * 1_000, log: log.child({ component: 'uploads' }) })
   const jobs = createJobService({
     store,
@@ -113,6 +149,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
       await uploads.sweep().catch((err: unknown) => log.error({ err: String(err) }, 'upload sweep failed'))
     },
     prices,
+    ...(metrics.registry ? { metrics } : {}),
     leaseMs: config.REELAY_LEASE_MS,
     concurrency: config.REELAY_WORKER_CONCURRENCY,
     pollConcurrency: config.REELAY_POLL_CONCURRENCY,
@@ -133,6 +170,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     timeoutMs: config.REELAY_WEBHOOK_TIMEOUT_MS,
     leaseMs: Math.max(config.REELAY_LEASE_MS, config.REELAY_WEBHOOK_TIMEOUT_MS * 2),
     policy: urlPolicy,
+    onOutcome: (outcome) => metrics.webhookOutcome(outcome),
     async render(d) {
       // Rendered from the job as it is now: terminal, since events are queued with the transition.
       const row = await store.db.selectFrom('jobs').selectAll().where('id', '=', d.jobId).executeTakeFirstOrThrow()
@@ -156,17 +194,27 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   const callbacks = createCallbackHandler({ store, router, clock, onHint: () => worker?.wake(), log })
   const deliveryLog = createDeliveryLog(store, clock, () => dispatcher.wake())
   const redisLimiter = config.REDIS_URL ? await (await import('./api/redis-limiter.js')).createRedisLimiter(config.REDIS_URL) : null
-  const appDeps: AppDeps = { config, clock, store, accounts, jobs, prices, limiter: redisLimiter ?? createMemoryLimiter(), fileUrlSecret, webhooks: { endpoints, log: deliveryLog }, callbacks }
-  /** Worker processes listen, so submits and cancels made by any API process wake them at once. */
-  async function listen(): Promise<void> {
-    await notifier.listen((ch) => (ch === 'reelay_jobs' ? worker?.wake() : dispatcher.wake()))
+  const appDeps: AppDeps = { config, clock, store, accounts, jobs, prices, limiter: redisLimiter ?? createMemoryLimiter(), fileUrlSecret, webhooks: { endpoints, log: deliveryLog }, callbacks, metrics }
+  /**
+   * Every process listens for key revocations; worker processes also for submits and cancels
+   * made by any API process, so they wake at once.
+   */
+  async function listen(role: 'api' | 'worker' | 'all' = 'all'): Promise<void> {
+    const channels: Channel[] = role === 'worker' ? ['reelay_jobs', 'reelay_webhooks'] : role === 'api' ? ['reelay_keys'] : ['reelay_jobs', 'reelay_webhooks', 'reelay_keys']
+    await notifier.listen(channels, (ch, payload) => {
+      if (ch === 'reelay_keys') revokedElsewhere(payload)
+      else if (ch === 'reelay_jobs') worker?.wake()
+      else dispatcher.wake()
+    })
+    if (role !== 'worker') await redisRevocations?.subscribe(revokedElsewhere)
   }
   async function close(): Promise<void> {
     await notifier.close()
+    await redisRevocations?.close()
     await redisLimiter?.close()
     await store.close()
   }
-  return { config, clock, log, store, prices, storage, accounts, jobs, worker, dispatcher, endpoints, appDeps, listen, close }
+  return { config, clock, log, store, prices, storage, accounts, jobs, worker, dispatcher, endpoints, secretBox, revocations, appDeps, listen, close }
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>

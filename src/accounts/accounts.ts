@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js'
 import { displayPrefix, hashApiKey, isWellFormedApiKey, newApiKey, newId } from '../domain/ids.js'
+import { sql } from 'kysely'
 import { ledger } from '../ledger/ledger.js'
 import type { Clock } from '../domain/clock.js'
 import type { Store } from '../store/db.js'
@@ -17,16 +18,49 @@ export interface AuthContext {
 export type Account = AccountsTable
 export type ApiKeyInfo = Omit<ApiKeysTable, 'hash'> & { accountName: string }
 
-/** Accounts, API keys and top-ups: shared by the CLI and the API. */
 /** How long a resolved key is trusted without asking the database again. */
-const AUTH_CACHE_MS = 2_000
+export const AUTH_CACHE_MS = 2_000
 const AUTH_CACHE_MAX = 10_000
+/** `meta` row holding the last revoked key id on SQLite: a change means "drop cached keys". */
+const REVOKED_MARKER = 'keys:last-revoked'
 
-export function createAccounts(store: Store, clock: Clock) {
+export interface AccountsOptions {
+  /** Told after a revocation commits (e.g. to publish it on Redis); must not throw. */
+  onRevoked?: (keyId: string) => Promise<void>
+}
+
+/** Accounts, API keys and top-ups: shared by the CLI and the API. */
+export function createAccounts(store: Store, clock: Clock, opts: AccountsOptions = {}) {
   const { db } = store
   // Status polls dominate traffic; caching the key lookup briefly removes a query from each.
-  // Revocations in this process apply at once; elsewhere (CLI, another API) within AUTH_CACHE_MS.
+  // A revocation evicts the key here at once, and reaches other processes by PostgreSQL NOTIFY
+  // (sent in the revoking transaction) or Redis. Processes sharing one SQLite file (the CLI
+  // beside a server, two servers) see it through `revocationsSeen` on the next request.
   const authCache = new Map<string, { ctx: AuthContext; until: number }>()
+
+  // Bumped by every eviction: a lookup that started before one must not cache what it read.
+  let evictions = 0
+  function evictKey(keyId: string): void {
+    evictions++
+    for (const [hash, v] of authCache) if (v.ctx.apiKeyId === keyId) authCache.delete(hash)
+  }
+
+  // SQLite: `data_version` changes when another connection (process) commits; it is read from
+  // shared memory, no disk. Only then is the revocation marker read, and only a new marker
+  // empties the cache, so two servers on one file keep their caches between revocations.
+  let dataVersion: number | null = null
+  let marker: string | undefined
+  async function revocationsSeen(): Promise<void> {
+    if (store.caps.dialect !== 'sqlite') return
+    const v = (await sql<{ dataVersion: number }>`pragma data_version`.execute(db)).rows[0]?.dataVersion ?? null
+    if (v === dataVersion) return
+    dataVersion = v
+    const row = await db.selectFrom('meta').select('value').where('key', '=', REVOKED_MARKER).executeTakeFirst()
+    if (row?.value === marker) return
+    marker = row?.value
+    evictions++
+    authCache.clear()
+  }
 
   async function byName(name: string): Promise<Account> {
     const a = await db.selectFrom('accounts').selectAll().where('name', '=', name).executeTakeFirst()
@@ -106,18 +140,31 @@ export function createAccounts(store: Store, clock: Clock) {
     },
 
     async revokeKey(id: string): Promise<void> {
-      const res = await db.updateTable('apiKeys').set({ revokedAt: clock.now() }).where('id', '=', id).where('revokedAt', 'is', null).executeTakeFirst()
-      if (Number(res.numUpdatedRows) !== 1) throw new AppError('not_found', `No active key with id ${id}`)
-      for (const [hash, v] of authCache) if (v.ctx.apiKeyId === id) authCache.delete(hash)
+      await db.transaction().execute(async (trx) => {
+        const res = await trx.updateTable('apiKeys').set({ revokedAt: clock.now() }).where('id', '=', id).where('revokedAt', 'is', null).executeTakeFirst()
+        if (Number(res.numUpdatedRows) !== 1) throw new AppError('not_found', `No active key with id ${id}`)
+        // Delivered to every listening process when (and only if) the revocation commits.
+        if (store.caps.dialect === 'postgres') await sql`select pg_notify('reelay_keys', ${id})`.execute(trx)
+        else await trx.insertInto('meta').values({ key: REVOKED_MARKER, value: id }).onConflict((oc) => oc.column('key').doUpdateSet({ value: id })).execute()
+      })
+      evictKey(id)
+      await opts.onRevoked?.(id)
     },
+
+    /** Forgets a cached key (a revocation made by another process). */
+    evictKey,
 
     /** Resolves a bearer token; null for anything that is not an active key. */
     async authenticate(token: string): Promise<AuthContext | null> {
       const hash = hashApiKey(token)
       const now = clock.now()
       const hit = authCache.get(hash)
-      if (hit && hit.until > now) return hit.ctx
+      if (hit && hit.until > now) {
+        await revocationsSeen()
+        if (authCache.get(hash) === hit) return hit.ctx
+      }
       if (!isWellFormedApiKey(token)) return null
+      const seen = evictions
       const row = await db
         .selectFrom('apiKeys')
         .innerJoin('accounts', 'accounts.id', 'apiKeys.accountId')
@@ -129,6 +176,7 @@ export function createAccounts(store: Store, clock: Clock) {
         authCache.delete(hash)
         return null
       }
+      if (seen !== evictions) return row
       if (authCache.size >= AUTH_CACHE_MAX) authCache.delete(authCache.keys().next().value as string)
       authCache.set(hash, { ctx: row, until: now + AUTH_CACHE_MS })
       return row

@@ -4,6 +4,7 @@ import { newId } from '../domain/ids.js'
 import { registerErrorHandling } from './plugins/errors.js'
 import { registerFilesRoute } from './files-route.js'
 import { registerCallbackRoute } from './callbacks-route.js'
+import { registerMetrics } from './metrics-route.js'
 import { buildOpenApi } from './openapi.js'
 import { nativeDialect } from './dialects/native/index.js'
 import { DIALECTS } from './dialects/index.js'
@@ -38,6 +39,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: boolean } = {}): 
     void reply.header('x-request-id', req.id)
   })
 
+  if (deps.metrics) registerMetrics(app, deps.metrics, deps.config)
   const byName = new Map(DIALECTS.map((d) => [d.name, d]))
   registerErrorHandling(app, byName, nativeDialect)
   for (const d of DIALECTS) d.routes(app, deps)

@@ -8,6 +8,7 @@ import type { Store } from '../store/db.js'
 import type { WebhookEndpoints } from '../webhooks/endpoints.js'
 import type { DeliveryLog } from '../webhooks/delivery-log.js'
 import type { CallbackHandler } from '../jobs/callbacks.js'
+import type { Metrics } from '../metrics/metrics.js'
 
 /** Everything routes may use; built once in `main.ts` (or a test) and passed in. */
 export interface AppDeps {
@@ -21,4 +22,6 @@ export interface AppDeps {
   fileUrlSecret: string
   webhooks: { endpoints: WebhookEndpoints; log: DeliveryLog }
   callbacks: CallbackHandler
+  /** Request, upstream and webhook metrics for `/metrics` (absent or no-op when metrics are off). */
+  metrics?: Metrics
 }

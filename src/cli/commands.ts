@@ -1,9 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander'
 import { loadConfig } from '../config.js'
-import { ledger } from '../ledger/ledger.js'
+import { findLedgerMismatches } from '../ledger/doctor.js'
 import { openStore } from '../store/db.js'
 import { migrateToLatest } from '../store/migrate.js'
-import { createAccounts } from '../accounts/accounts.js'
+import { createAccounts, type AccountsOptions } from '../accounts/accounts.js'
+import { createRedisRevocations } from '../accounts/revocations.js'
 import { loadPriceBook, planOf } from '../catalog/prices.js'
 import { systemClock } from '../domain/clock.js'
 import { emit, table } from './output.js'
@@ -12,6 +13,10 @@ import { checkChannelAuth } from '../providers/auth-check.js'
 import { createWebhookEndpoints } from '../webhooks/endpoints.js'
 import { checkUrlSyntax } from '../net/url-policy.js'
 import { isActive } from '../store/active.js'
+import { loadSecretKeys } from '../secrets/key-source.js'
+import { newSecretKey } from '../secrets/secret-box.js'
+import { resealSecrets } from '../secrets/reseal.js'
+import { loadOrCreateSecret } from '../store/secrets.js'
 
 const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString())
 
@@ -22,12 +27,12 @@ function positiveInt(v: string): number {
 }
 
 /** Opens the configured database, migrated, for one command; closes it afterwards. */
-async function withAccounts<T>(fn: (a: ReturnType<typeof createAccounts>, ctx: { store: ReturnType<typeof openStore> }) => Promise<T>): Promise<T> {
+async function withAccounts<T>(fn: (a: ReturnType<typeof createAccounts>, ctx: { store: ReturnType<typeof openStore> }) => Promise<T>, opts: AccountsOptions = {}): Promise<T> {
   const config = loadConfig()
   const store = openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, synchronous: config.REELAY_SQLITE_SYNCHRONOUS, poolSize: 2 })
   try {
     await migrateToLatest(store.db, store.caps.dialect)
-    return await fn(createAccounts(store, systemClock), { store })
+    return await fn(createAccounts(store, systemClock, opts), { store })
   } finally {
     await store.close()
   }
@@ -118,10 +123,23 @@ export function buildCli(): Command {
     .command('revoke <id>')
     .option('--json', 'machine-readable output')
     .action(async (id: string, o: { json?: boolean }) => {
-      await withAccounts(async (a) => {
-        await a.revokeKey(id)
-        emit(Boolean(o.json), { id, revoked: true }, `Revoked ${id}.`)
-      })
+      // PostgreSQL servers hear of it by NOTIFY; servers sharing Redis by its channel.
+      const redis = await createRedisRevocations(loadConfig().REDIS_URL)
+      try {
+        await withAccounts(
+          async (a) => {
+            await a.revokeKey(id)
+            emit(Boolean(o.json), { id, revoked: true }, `Revoked ${id}.`)
+          },
+          {
+            onRevoked: async (keyId) => {
+              await redis?.publish(keyId).catch((err: unknown) => process.stderr.write(`warning: could not publish the revocation on Redis (${String(err)}); running servers drop the key within 2 s\n`))
+            },
+          },
+        )
+      } finally {
+        await redis?.close()
+      }
     })
 
   const credits = program.command('credits').description('Grant and inspect credits')
@@ -174,7 +192,7 @@ export function buildCli(): Command {
       await withAccounts(async (a, { store }) => {
         const key = (await a.listKeys()).find((k) => k.id === o.key)
         if (!key) throw new InvalidArgumentError(`No key ${o.key}`)
-        const eps = createWebhookEndpoints(store, systemClock, config.REELAY_WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000)
+        const eps = createWebhookEndpoints(store, systemClock, config.REELAY_WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000, loadSecretKeys(config).box)
         const ep = await eps.update(key.id, key.accountId, {
           ...(o.url !== undefined ? { url: o.url === 'none' ? null : o.url } : {}),
           ...(o.rotateSecret ? { rotateSecret: true } : {}),
@@ -193,9 +211,30 @@ export function buildCli(): Command {
       await withAccounts(async (a, { store }) => {
         const key = (await a.listKeys()).find((k) => k.id === o.key)
         if (!key) throw new InvalidArgumentError(`No key ${o.key}`)
-        const ep = await createWebhookEndpoints(store, systemClock, config.REELAY_WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000).ensure(key.id, key.accountId)
+        const ep = await createWebhookEndpoints(store, systemClock, config.REELAY_WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000, loadSecretKeys(config).box).ensure(key.id, key.accountId)
         const v = showEndpoint(ep)
         emit(Boolean(o.json), v, `Key ${v.key}: ${v.url ?? '(no default URL)'}${v.disabled ? ` (disabled: ${v.disabled.reason})` : ''}\nSecret: ${v.secret}`)
+      })
+    })
+
+  const secrets = program.command('secrets').description('The key that encrypts secrets stored in the database')
+  secrets
+    .command('new-key')
+    .description('Print a fresh 256-bit key for REELAY_SECRET_KEY')
+    .action(() => {
+      process.stdout.write(`${newSecretKey()}\n`)
+    })
+  secrets
+    .command('rotate')
+    .description('Re-encrypt every stored secret under the current (first) key; older keys may then be removed')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { json?: boolean }) => {
+      const box = loadSecretKeys(loadConfig()).box
+      await withAccounts(async (_a, { store }) => {
+        // Fails with a clear error if a stored secret was sealed under a key that is not listed.
+        await loadOrCreateSecret(store, 'file-urls', box)
+        const { resealed } = await resealSecrets(store, box, 'rotate')
+        emit(Boolean(o.json), { keyId: box.currentKeyId, resealed }, `Re-encrypted ${resealed} secret(s) under key ${box.currentKeyId}; every stored secret now uses it.`)
       })
     })
 
@@ -233,12 +272,8 @@ export function buildCli(): Command {
     .description('Check that every account balance agrees with its ledger')
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => {
-      await withAccounts(async (a, { store }) => {
-        const problems = []
-        for (const acct of await a.list()) {
-          const truth = await ledger.recompute(store.db, acct.id)
-          if (truth.balance !== acct.balance || truth.reserved !== acct.reserved) problems.push({ account: acct.name, cached: { balance: acct.balance, reserved: acct.reserved }, ledger: truth })
-        }
+      await withAccounts(async (_a, { store }) => {
+        const problems = await findLedgerMismatches(store.db)
         emit(Boolean(o.json), { ok: problems.length === 0, problems }, problems.length ? `Mismatches:\n${JSON.stringify(problems, null, 2)}` : 'All balances agree with the ledger.')
         if (problems.length) process.exitCode = 1
       })

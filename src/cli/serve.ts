@@ -1,19 +1,25 @@
 import { loadConfig } from '../config.js'
 import { buildApp, closeApp } from '../api/app.js'
 import { createRuntime } from '../runtime.js'
+import { buildMetricsApp } from '../api/metrics-route.js'
+import { noMetrics } from '../metrics/metrics.js'
 
 /** Runs the API, the worker, or both, and shuts down cleanly on SIGINT/SIGTERM. */
 export async function serve(role: 'api' | 'worker' | 'all'): Promise<void> {
   const config = loadConfig()
   const rt = await createRuntime(config)
   const app = role === 'worker' ? null : await buildApp(rt.appDeps)
+  // Before serving: a key revoked elsewhere from now on is refused here at once.
+  await rt.listen(role)
   if (app) {
     await app.listen({ port: config.PORT, host: config.HOST })
     rt.log.info(`Reelay ${role} listening on ${config.publicUrl} (data in ${config.dataDir})`)
     rt.log.info('Create a key: npm run reelay -- accounts create demo --credits 1000 && npm run reelay -- keys create --account demo')
   }
+  // A worker has no API to scrape: with metrics on it serves them alone on PORT.
+  const metricsApp = role === 'worker' && config.REELAY_METRICS !== 'off' ? buildMetricsApp(rt.appDeps.metrics ?? noMetrics, config) : null
+  if (metricsApp) await metricsApp.listen({ port: config.PORT, host: config.HOST })
   if (role !== 'api') {
-    await rt.listen()
     rt.worker.start()
     rt.dispatcher.start()
     rt.log.info({ concurrency: config.REELAY_WORKER_CONCURRENCY, pollConcurrency: config.REELAY_POLL_CONCURRENCY }, 'worker started')
@@ -24,6 +30,7 @@ export async function serve(role: 'api' | 'worker' | 'all'): Promise<void> {
     closing = true
     rt.log.info({ signal }, 'shutting down: finishing in-flight requests and releasing leases')
     if (app) await closeApp(app, config.REELAY_SHUTDOWN_GRACE_MS)
+    await metricsApp?.close()
     await rt.worker.stop(config.REELAY_SHUTDOWN_GRACE_MS)
     await rt.dispatcher.stop()
     await rt.close()

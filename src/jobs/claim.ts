@@ -26,17 +26,27 @@ export async function claimDueJobs(store: Store, owner: string, now: number, lea
   return store.lightTransaction((db) => claimWith(db, store.caps.skipLocked, owner, now, leaseMs, limit, lane))
 }
 
-/** The ids of up to `limit` due, unleased jobs of a lane, most overdue first. */
-export function dueJobIds(db: Kysely<Database>, now: number, limit: number, lane: ClaimLane) {
+/** Due, unleased jobs of a lane: what a claim would take. */
+function dueJobs(db: Kysely<Database>, now: number, lane: ClaimLane) {
   const due = db
     .selectFrom('jobs')
-    .select('id')
     .where(isActive)
     .where('nextRunAt', '<=', now)
     .where((eb) => eb.or([eb('leaseExpiresAt', 'is', null), eb('leaseExpiresAt', '<', now)]))
-    .orderBy('nextRunAt')
-    .limit(limit)
   return lane === 'all' ? due : due.where(LANES[lane])
+}
+
+/** The ids of up to `limit` due, unleased jobs of a lane, most overdue first. */
+export function dueJobIds(db: Kysely<Database>, now: number, limit: number, lane: ClaimLane) {
+  return dueJobs(db, now, lane).select('id').orderBy('nextRunAt').limit(limit)
+}
+
+/** How many jobs wait in a lane, and since when the oldest of them has been due. */
+export async function laneBacklog(db: Kysely<Database>, now: number, lane: ClaimLane): Promise<{ depth: number; oldestDueAt: number | null }> {
+  const r = await dueJobs(db, now, lane)
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min<number | null>('nextRunAt').as('oldest')])
+    .executeTakeFirstOrThrow()
+  return { depth: Number(r.n), oldestDueAt: r.oldest === null ? null : Number(r.oldest) }
 }
 
 function claimWith(db: Transaction<Database>, skipLocked: boolean, owner: string, now: number, leaseMs: number, limit: number, lane: ClaimLane): Promise<JobsTable[]> {

@@ -35,6 +35,8 @@ export interface SubmitRequest {
   webhookUrl?: string | undefined
   /** Keys of this request's uploads; the job takes them in the transaction that creates it. */
   uploads?: string[]
+  /** The API request's id, kept on the job for the worker's logs. */
+  requestId?: string | undefined
 }
 
 export interface JobServiceDeps {
@@ -185,6 +187,7 @@ export function createJobService(deps: JobServiceDeps) {
           updatedAt: now,
           deletedAt: null,
           refusedChannels: null,
+          requestId: req.requestId ?? null,
         }
         await trx.insertInto('jobs').values(row).execute()
         await deps.uploads.attach(trx, req.auth.accountId, id, req.uploads ?? [])

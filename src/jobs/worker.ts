@@ -4,6 +4,7 @@ import { nextPollDelayMs, retryDelayMs } from '../domain/poll-schedule.js'
 import { ProviderError, type ProviderContext, type ProviderJob, type ProviderLogger } from '../providers/provider.js'
 import { claimDueJobs } from './claim.js'
 import { createClaimLoop } from './claim-loop.js'
+import { jobIds, jobLogger } from './job-log.js'
 import { enqueueWebhook } from '../webhooks/outbox.js'
 import { storeOutputs, type OutputDeps } from './store-outputs.js'
 import { createTransitions } from './transitions.js'
@@ -36,6 +37,13 @@ export interface WorkerDeps extends OutputDeps {
   maintenance?: () => Promise<unknown>
   /** Prices what was rendered when the model picked the duration (the hold covered the longest). */
   prices?: PriceBook
+  /** Upstream latency and error kinds per channel (the /metrics endpoint). */
+  metrics?: UpstreamMetrics
+}
+
+export interface UpstreamMetrics {
+  upstreamCall(channel: string, op: 'submit' | 'poll', seconds: number): void
+  upstreamError(channel: string, kind: string): void
 }
 
 const SWEEP_EVERY_MS = 5_000
@@ -61,13 +69,29 @@ export function renderedCost(prices: PriceBook, row: Pick<JobsTable, 'type' | 'm
 export function createWorker(deps: WorkerDeps) {
   const { store, clock, router, log } = deps
   const tx = createTransitions(store)
+  const metrics = deps.metrics
+
+  /** Times one upstream call for the metrics; failures are counted by kind in `onError`. */
+  async function timed<T>(channel: string, op: 'submit' | 'poll', call: () => Promise<T>): Promise<T> {
+    if (!metrics) return call()
+    const started = performance.now()
+    try {
+      return await call()
+    } finally {
+      metrics.upstreamCall(channel, op, (performance.now() - started) / 1_000)
+    }
+  }
   mkdirSync(deps.tmpDir, { recursive: true })
 
   function ctxFor(route: Route, job: JobsTable): ProviderContext {
+    let jobLog: ProviderLogger | undefined
     return {
       channel: route.channel,
       clock,
-      log,
+      // Built on first use: most polls never log.
+      get log() {
+        return (jobLog ??= jobLogger(log, job))
+      },
       tmpDir: deps.tmpDir,
       ...(deps.callbackBaseUrl ? { callbackUrl: `${deps.callbackBaseUrl}/internal/callbacks/${route.channel.id}?job=${job.id}` } : {}),
     }
@@ -91,13 +115,20 @@ export function createWorker(deps: WorkerDeps) {
     if (ok) deps.onTerminal?.(row.id)
   }
 
+  function failed(ok: boolean, row: JobsTable, code: string): void {
+    if (ok) log.info({ ...jobIds(row), channel: row.channel, status: 'failed', code }, 'job failed')
+    terminal(ok, row)
+  }
+
   async function finish(row: JobsTable, route: Route, outputs: Parameters<typeof storeOutputs>[2], actualCost?: number): Promise<void> {
     const stored = await storeOutputs(deps, row, outputs)
     const ok = await tx.succeed(row, stored, actualCost ?? (deps.prices && renderedCost(deps.prices, row, stored)), clock.now())
     if (!ok) {
       // Someone else decided first (cancel, deadline, a newer lease): keep nothing, charge nothing.
       await Promise.all(stored.map((s) => deps.storage.delete(s.key).catch(() => undefined)))
-      log.warn({ jobId: row.id, channel: route.channel.id }, 'late success ignored: the job was already settled')
+      log.warn({ ...jobIds(row), channel: route.channel.id }, 'late success ignored: the job was already settled')
+    } else {
+      log.info({ ...jobIds(row), channel: route.channel.id, status: 'succeeded' }, 'job succeeded')
     }
     terminal(ok, row)
   }
@@ -140,7 +171,7 @@ export function createWorker(deps: WorkerDeps) {
     }
     // Record the intent before calling out: if we crash mid-call, the next owner checks first.
     if (!(await tx.mark(row, { submitUncertain: 1, channel: route.channel.id, provider: route.provider.name }, now))) return
-    const res = await route.provider.submit({ ...pjob, submittedAt: now }, ctx)
+    const res = await timed(route.channel.id, 'submit', () => route.provider.submit({ ...pjob, submittedAt: now }, ctx))
     router.reportSuccess?.(route.channel.id)
     if (!('outputs' in res)) {
       await accepted(row, route, res.upstreamId, now)
@@ -166,7 +197,7 @@ export function createWorker(deps: WorkerDeps) {
     const now = clock.now()
     if (!route || !row.upstreamId) {
       // The accepting channel was removed from config; only its deadline can end the job now.
-      log.error({ jobId: row.id, channel: row.channel }, 'job accepted by a channel that no longer exists')
+      log.error({ ...jobIds(row), channel: row.channel }, 'job accepted by a channel that no longer exists')
       await tx.update(row, { nextRunAt: now + 60_000 }, now)
       return
     }
@@ -174,7 +205,8 @@ export function createWorker(deps: WorkerDeps) {
       await tx.update(row, { nextRunAt: now + 250 }, now)
       return
     }
-    const res = await route.provider.get(row.upstreamId, providerJob(row), ctxFor(route, row))
+    const upstreamId = row.upstreamId
+    const res = await timed(route.channel.id, 'poll', () => route.provider.get(upstreamId, providerJob(row), ctxFor(route, row)))
     if (res.state === 'queued' || res.state === 'running') {
       const typical = resolveModel(row.model)?.typicalMs ?? 60_000
       const delay = res.nextPollMs ?? nextPollDelayMs(typical, row.pollCount + 1)
@@ -197,7 +229,8 @@ export function createWorker(deps: WorkerDeps) {
       err instanceof ProviderError
         ? err
         : new ProviderError({ kind: 'retryable', code: 'generation_failed', publicMessage: 'The generation failed.', detail: String((err as Error)?.stack ?? err), cause: err })
-    log.warn({ jobId: row.id, channel: current.channel, kind: pe.kind, code: pe.code, detail: pe.detail }, 'job step failed')
+    log.warn({ ...jobIds(current), channel: current.channel, kind: pe.kind, code: pe.code, detail: pe.detail }, 'job step failed')
+    if (current.channel) metrics?.upstreamError(current.channel, pe.kind)
     const backoff = now + retryDelayMs(Math.min(current.attempt, 12), pe.retryAfterMs)
     const submitting = !current.upstreamId
     if (current.channel && pe.kind !== 'user') router.reportFailure?.(current.channel, pe.kind === 'config')
@@ -224,7 +257,7 @@ export function createWorker(deps: WorkerDeps) {
         await tx.update(current, { nextRunAt: backoff, errorDetail: pe.detail ?? null }, now)
         return
       case 'user':
-        terminal(await tx.fail(current, pe.code, pe.publicMessage, pe.detail ?? null, now), current)
+        failed(await tx.fail(current, pe.code, pe.publicMessage, pe.detail ?? null, now), current, pe.code)
         return
       case 'config': {
         const refused = [...new Set([...(current.refusedChannels?.split(',') ?? []), ...(current.channel ? [current.channel] : [])])]
@@ -234,7 +267,7 @@ export function createWorker(deps: WorkerDeps) {
           await tx.update(current, { channel: null, provider: null, submitUncertain: 0, refusedChannels: refused.join(','), nextRunAt: now, errorDetail: pe.detail ?? null }, now)
           return
         }
-        terminal(await tx.fail(current, 'service_unavailable', 'No generation channel could run the job.', pe.detail ?? null, now), current)
+        failed(await tx.fail(current, 'service_unavailable', 'No generation channel could run the job.', pe.detail ?? null, now), current, 'service_unavailable')
         return
       }
     }
@@ -245,7 +278,7 @@ export function createWorker(deps: WorkerDeps) {
       if (row.upstreamId && row.status === 'processing') await pollStep(row)
       else await submitStep(row)
     } catch (err) {
-      await onError(row, err).catch((e: unknown) => log.error({ jobId: row.id, err: String(e) }, 'could not record a job failure'))
+      await onError(row, err).catch((e: unknown) => log.error({ ...jobIds(row), err: String(e) }, 'could not record a job failure'))
     }
   }
 

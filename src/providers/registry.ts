@@ -20,6 +20,8 @@ export interface Router {
   takeToken?(channelId: string): boolean
   /** The submit `route` chose has been recorded on the job (or abandoned): drop its reservation. */
   settle?(channelId: string): void
+  /** Each configured channel's circuit breaker in this process (for /metrics). */
+  breakerStates?(): Array<{ channel: string; state: 'closed' | 'half-open' | 'open' }>
 }
 
 /** Every model runs on one provider; the embedded default routes everything to `studio`. */

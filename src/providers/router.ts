@@ -24,6 +24,7 @@ export function createChannelRouter(deps: ChannelRouterDeps): Router & {
   reportSuccess(channelId: string): void
   reportFailure(channelId: string, hard: boolean): void
   breakerState(channelId: string): string
+  breakerStates(): Array<{ channel: string; state: 'closed' | 'half-open' | 'open' }>
   /** Takes one token of the channel's upstream call rate; false means wait. */
   takeToken(channelId: string): boolean
   settle(channelId: string): void
@@ -107,6 +108,10 @@ export function createChannelRouter(deps: ChannelRouterDeps): Router & {
     },
     breakerState(id) {
       return routes.get(id)?.breaker.state(deps.clock.now()) ?? 'unknown'
+    },
+    breakerStates() {
+      const now = deps.clock.now()
+      return [...routes.values()].map((r) => ({ channel: r.spec.id, state: r.breaker.state(now) }))
     },
     takeToken(id) {
       const r = routes.get(id)

@@ -2,42 +2,49 @@ import pg from 'pg'
 import { sql } from 'kysely'
 import type { Store } from './db.js'
 
-export type Channel = 'reelay_jobs' | 'reelay_webhooks'
+/** `reelay_keys` carries the id of a revoked API key, so every process drops it from its cache. */
+export type Channel = 'reelay_jobs' | 'reelay_webhooks' | 'reelay_keys'
 
 /**
  * Wakes idle workers at once on PostgreSQL (LISTEN/NOTIFY), so a job submitted through any API
- * process starts without waiting for a poll interval. SQLite deployments are one process: there
- * the in-process wake-up is enough and these are no-ops.
+ * process starts without waiting for a poll interval, and tells every process of a revoked key.
+ * SQLite deployments are one process: there the in-process paths are enough and these are no-ops.
  */
 export function createNotifier(store: Store, databaseUrl: string | undefined) {
   const enabled = store.caps.dialect === 'postgres' && Boolean(databaseUrl)
   let client: pg.Client | null = null
+  let closed = false
   return {
-    async notify(channel: Channel): Promise<void> {
+    async notify(channel: Channel, payload = ''): Promise<void> {
       if (!enabled) return
-      await sql`select pg_notify(${channel}, '')`.execute(store.db).catch(() => undefined)
+      await sql`select pg_notify(${channel}, ${payload})`.execute(store.db).catch(() => undefined)
     },
-    /** Calls `onWake(channel)` on every notification; reconnects after a dropped connection. */
-    async listen(onWake: (channel: Channel) => void): Promise<void> {
-      if (!enabled) return
+    /**
+     * Calls `onMessage(channel, payload)` on every notification of `channels`; reconnects after
+     * a dropped connection. Resolves once the first LISTEN is in place.
+     */
+    async listen(channels: Channel[], onMessage: (channel: Channel, payload: string) => void): Promise<void> {
+      if (!enabled || channels.length === 0) return
       const connect = async (): Promise<void> => {
         const c = new pg.Client({ connectionString: databaseUrl })
-        c.on('notification', (n) => onWake(n.channel as Channel))
+        c.on('notification', (n) => onMessage(n.channel as Channel, n.payload ?? ''))
         c.on('error', () => {
           client = null
-          setTimeout(() => void connect().catch(() => undefined), 1_000).unref()
+          if (!closed) setTimeout(() => void connect().catch(() => undefined), 1_000).unref()
         })
         await c.connect()
-        await c.query('LISTEN reelay_jobs')
-        await c.query('LISTEN reelay_webhooks')
+        for (const ch of channels) await c.query(`LISTEN ${ch}`)
         client = c
       }
       await connect()
     },
     async close(): Promise<void> {
+      closed = true
       const c = client
       client = null
       await c?.end().catch(() => undefined)
     },
   }
 }
+
+export type Notifier = ReturnType<typeof createNotifier>

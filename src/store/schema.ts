@@ -57,6 +57,8 @@ export interface JobsTable {
   deletedAt: number | null
   /** Comma-separated channels that refused this job's submit (failover skips them). */
   refusedChannels: string | null
+  /** The id of the API request that created the job (worker log lines carry it). */
+  requestId: string | null
 }
 
 export interface LedgerEntriesTable {

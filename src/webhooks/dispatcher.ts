@@ -26,6 +26,8 @@ export interface DispatcherDeps {
   render(delivery: WebhookDeliveriesTable): Promise<unknown>
   /** The retry schedule of the dialect that created the job, when it documents its own. */
   scheduleOf?(delivery: WebhookDeliveriesTable): Promise<number[] | undefined>
+  /** Told how each attempt ended (the /metrics endpoint counts them). */
+  onOutcome?: (outcome: 'delivered' | 'retry' | 'failed' | 'gone') => void
 }
 
 /**
@@ -90,6 +92,7 @@ export function createWebhookDispatcher(deps: DispatcherDeps) {
     const delivered = status !== null && status >= 200 && status < 300
     const schedule = (!delivered && (await deps.scheduleOf?.(d))) || deps.scheduleMs
     const now = clock.now()
+    let outcome: 'delivered' | 'retry' | 'failed' | 'gone' = 'retry'
     await db.transaction().execute(async (trx) => {
       await trx.insertInto('webhookAttempts').values({ id: newId('dlv', now), deliveryId: d.id, attempt: d.attempts, at: now, httpStatus: status, latencyMs, error, responseSnippet: snippet }).execute()
       const done = delivered
@@ -106,7 +109,9 @@ export function createWebhookDispatcher(deps: DispatcherDeps) {
         .where('id', '=', d.id)
         .where('attempts', '=', d.attempts)
         .execute()
+      outcome = done ? 'delivered' : gone ? 'gone' : exhausted ? 'failed' : 'retry'
     })
+    deps.onOutcome?.(outcome)
     if (status === 410 && d.target === 'key') {
       await deps.endpoints.disable(d.apiKeyId, `the receiver answered 410 Gone at ${new Date(clock.now()).toISOString()}`)
       log.warn({ apiKeyId: d.apiKeyId, url: d.url }, 'webhook URL disabled after 410 Gone')

@@ -1,14 +1,23 @@
 import { newWebhookSecret } from './sign.js'
 import type { Clock } from '../domain/clock.js'
+import type { SecretBox } from '../secrets/secret-box.js'
 import type { Store } from '../store/db.js'
 import type { WebhookEndpointsTable } from '../store/schema.js'
 
-/** Per-key webhook settings: default URL, signing secret and its rotation. */
-export function createWebhookEndpoints(store: Store, clock: Clock, overlapMs: number) {
+/**
+ * Per-key webhook settings: default URL, signing secret and its rotation. Secrets are sealed with
+ * the secret key in the database; everything returned here carries them opened.
+ */
+export function createWebhookEndpoints(store: Store, clock: Clock, overlapMs: number, box: SecretBox) {
   const { db } = store
 
-  async function get(apiKeyId: string): Promise<WebhookEndpointsTable | undefined> {
+  function stored(apiKeyId: string): Promise<WebhookEndpointsTable | undefined> {
     return db.selectFrom('webhookEndpoints').selectAll().where('apiKeyId', '=', apiKeyId).executeTakeFirst()
+  }
+
+  async function get(apiKeyId: string): Promise<WebhookEndpointsTable | undefined> {
+    const row = await stored(apiKeyId)
+    return row && { ...row, secret: box.open(row.secret), previousSecret: row.previousSecret === null ? null : box.open(row.previousSecret) }
   }
 
   /** The key's settings, creating a secret on first use (so per-request URLs are signed too). */
@@ -18,7 +27,7 @@ export function createWebhookEndpoints(store: Store, clock: Clock, overlapMs: nu
     const now = clock.now()
     await db
       .insertInto('webhookEndpoints')
-      .values({ apiKeyId, accountId, url: null, secret: newWebhookSecret(), previousSecret: null, previousSecretExpiresAt: null, progressEvents: 0, disabledAt: null, disabledReason: null, createdAt: now, updatedAt: now })
+      .values({ apiKeyId, accountId, url: null, secret: box.seal(newWebhookSecret()), previousSecret: null, previousSecretExpiresAt: null, progressEvents: 0, disabledAt: null, disabledReason: null, createdAt: now, updatedAt: now })
       .onConflict((oc) => oc.column('apiKeyId').doNothing())
       .execute()
     return (await get(apiKeyId))!
@@ -36,14 +45,15 @@ export function createWebhookEndpoints(store: Store, clock: Clock, overlapMs: nu
     },
 
     async update(apiKeyId: string, accountId: string, patch: { url?: string | null; rotateSecret?: boolean; progressEvents?: boolean }): Promise<WebhookEndpointsTable> {
-      const ep = await ensure(apiKeyId, accountId)
+      await ensure(apiKeyId, accountId)
+      const ep = (await stored(apiKeyId))!
       const now = clock.now()
       await db
         .updateTable('webhookEndpoints')
         .set({
           ...(patch.url !== undefined ? { url: patch.url, disabledAt: null, disabledReason: null } : {}),
           ...(patch.progressEvents !== undefined ? { progressEvents: patch.progressEvents ? 1 : 0 } : {}),
-          ...(patch.rotateSecret ? { secret: newWebhookSecret(), previousSecret: ep.secret, previousSecretExpiresAt: now + overlapMs } : {}),
+          ...(patch.rotateSecret ? { secret: box.seal(newWebhookSecret()), previousSecret: ep.secret, previousSecretExpiresAt: now + overlapMs } : {}),
           updatedAt: now,
         })
         .where('apiKeyId', '=', apiKeyId)

@@ -109,6 +109,7 @@ export const jobsDialect: Dialect = {
         const { input, fields } = taskInput(body)
         const { job } = await deps.jobs.submit({
           auth: authOf(req),
+          requestId: req.id,
           dialect: D,
           type: 'video',
           model: JOBS_MODELS[body.model],

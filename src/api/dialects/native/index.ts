@@ -59,6 +59,7 @@ export const nativeDialect: Dialect = {
         const refs = [...(body.referenceImage ? [body.referenceImage] : []), ...(body.referenceImages ?? [])]
         const { job, replay } = await deps.jobs.submit({
           auth: authOf(req),
+          requestId: req.id,
           dialect: d,
           type: 'image',
           model: body.model,
@@ -94,6 +95,7 @@ export const nativeDialect: Dialect = {
         const size = sizeInput('video', body.size)
         const { job, replay } = await deps.jobs.submit({
           auth: authOf(req),
+          requestId: req.id,
           dialect: d,
           type: 'video',
           model: body.model,

@@ -98,6 +98,7 @@ export const openDialect: Dialect = {
         }
         const { job } = await deps.jobs.submit({
           auth: authOf(req),
+          requestId: req.id,
           dialect: D,
           type: 'video',
           model: body.model ?? OPEN_DEFAULT_MODEL,

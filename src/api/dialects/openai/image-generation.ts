@@ -80,6 +80,7 @@ export async function generateImages(
   try {
     submitted = await deps.jobs.submit({
       auth,
+      requestId: req.id,
       dialect: D,
       type: 'image',
       model,

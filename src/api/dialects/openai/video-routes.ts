@@ -103,6 +103,7 @@ export function registerVideoRoutes(scope: FastifyInstance, deps: AppDeps, auth:
       try {
         submitted = await deps.jobs.submit({
           auth: authOf(req),
+          requestId: req.id,
           dialect: D,
           type: 'video',
           model,

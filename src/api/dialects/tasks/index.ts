@@ -99,6 +99,7 @@ export const tasksDialect: Dialect = {
         const t = translate()
         const { job, replay } = await deps.jobs.submit({
           auth: authOf(req),
+          requestId: req.id,
           dialect: D,
           type,
           model: t.model,
