@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander'
 import { ConfigError } from '../config.js'
 import { AppError } from '../errors.js'
+import { isBusyError } from '../store/adapter.js'
 
 /** Prints `data` as JSON with --json, otherwise as the human text. */
 export function emit(json: boolean, data: unknown, human: string): void {
@@ -21,5 +22,6 @@ export function table(rows: Record<string, unknown>[]): string {
  */
 export function failureLine(err: unknown): string | null {
   if (err instanceof ConfigError || err instanceof AppError || err instanceof InvalidArgumentError) return `error: ${err.message}`
+  if (isBusyError(err)) return 'error: the database stayed busy with another writer past REELAY_SQLITE_BUSY_TIMEOUT_MS; nothing was changed, run the command again'
   return null
 }
