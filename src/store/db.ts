@@ -23,7 +23,9 @@ export interface Store {
   close(): Promise<void>
 }
 
-// int8 arrives as a string by default; our bigints are milliseconds and credits, well within 2^53.
+// int8 arrives as a string by default; our bigints are milliseconds and credits, and no credit
+// figure passes REELAY_MAX_BALANCE (≤ 2^53 − 1), so numbers are exact. Reads that must see past
+// it (ledger.mismatches) cast to text and use BigInt.
 pg.types.setTypeParser(20, (v) => Number(v))
 
 export interface StoreOptions {
