@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import { newId } from '../domain/ids.js'
+import { DEFAULT_MAX_BALANCE } from '../domain/credits.js'
 import type { Database } from '../store/schema.js'
 
 type Db = Kysely<Database>
@@ -55,7 +56,7 @@ export const ledger = {
    * `maxBalance`. The check and the increment are one UPDATE, so concurrent grants cannot pass it.
    * `amount` and `maxBalance` are at most 2^53 − 1 (checked by the caller).
    */
-  async grant(trx: Db, accountId: string, amount: number, note: string | null, now: number, maxBalance: number): Promise<boolean> {
+  async grant(trx: Db, accountId: string, amount: number, note: string | null, now: number, maxBalance = DEFAULT_MAX_BALANCE): Promise<boolean> {
     const res = await trx
       .updateTable('accounts')
       .set({ balance: sql`balance + ${amount}` })
@@ -72,7 +73,7 @@ export const ledger = {
    * A signed correction by the operator; refused if it would make `available` negative or the
    * balance pass `maxBalance`. `|amount|` is at most `maxBalance`.
    */
-  async adjust(trx: Db, accountId: string, amount: number, note: string, now: number, maxBalance: number): Promise<boolean> {
+  async adjust(trx: Db, accountId: string, amount: number, note: string, now: number, maxBalance = DEFAULT_MAX_BALANCE): Promise<boolean> {
     const res = await trx
       .updateTable('accounts')
       .set({ balance: sql`balance + ${amount}` })

@@ -25,7 +25,7 @@ const run = promisify(execFile)
 describe('two servers and the CLI writing to one database', { timeout: 600_000 }, () => {
   it('answers every submit with success or 503 service_busy + Retry-After, never 500, and the ledger stays exact', async () => {
     const pg = TEST_DB === 'postgres' ? await freshPgSchema() : null
-    const db = pg ? { DATABASE_URL: pg.url } : {}
+    const db: Record<string, string> = pg ? { DATABASE_URL: pg.url } : {}
     writeFileSync(path.join(dataDir, 'prices.json'), JSON.stringify({ plans: { load: { name: 'Load', requestsPerMinute: 1_000_000, maxActiveJobs: 1_000_000, monthlyCreditQuota: null } } }))
     const setup = openStore({ dataDir, databaseUrl: pg?.url })
     await migrateToLatest(setup.db, setup.caps.dialect)
