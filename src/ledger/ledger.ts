@@ -99,45 +99,13 @@ export const ledger = {
     return { balance, reserved, available: balance - reserved }
   },
 
-  /**
-   * Every account whose cached counters differ from its entries, compared exactly in 64-bit
-   * integers: a counter one credit off at 2^53 and beyond is still seen. Figures are decimal
-   * strings, since they may be past what a JS number (or JSON reader) holds exactly.
-   */
-  async mismatches(db: Db): Promise<LedgerMismatch[]> {
-    const accounts = await db
-      .selectFrom('accounts')
-      .select(['id', 'name', sql<string>`cast(balance as text)`.as('balance'), sql<string>`cast(reserved as text)`.as('reserved')])
-      .orderBy('createdAt')
-      .execute()
-    const truth = await exactLedger(db)
-    const out: LedgerMismatch[] = []
-    for (const a of accounts) {
-      const t = truth.get(a.id) ?? { balance: 0n, reserved: 0n }
-      if (exact(a.balance) !== t.balance || exact(a.reserved) !== t.reserved) {
-        out.push({ account: a.name, cached: { balance: a.balance, reserved: a.reserved }, ledger: { balance: String(t.balance), reserved: String(t.reserved) } })
-      }
-    }
-    return out
-  },
-}
-
-export interface LedgerMismatch {
-  account: string
-  cached: { balance: string; reserved: string }
-  ledger: { balance: string; reserved: string }
-}
-
-/** A SQL integer read as text; null for anything that is not one (a counter corrupted into a REAL). */
-function exact(text: string): bigint | null {
-  return /^-?[0-9]+$/.test(text) ? BigInt(text) : null
 }
 
 /**
  * Balance and reserved per account from the entries, summed by the database in 64-bit (SQLite
  * integer sum, PostgreSQL numeric) and read as text, so no figure passes through a double.
  */
-async function exactLedger(db: Db, accountId?: string): Promise<Map<string, { balance: bigint; reserved: bigint }>> {
+export async function exactLedger(db: Db, accountId?: string): Promise<Map<string, { balance: bigint; reserved: bigint }>> {
   let q = db.selectFrom('ledgerEntries').select(['accountId', 'kind', sql<string>`cast(sum(amount) as text)`.as('total')]).groupBy(['accountId', 'kind'])
   if (accountId !== undefined) q = q.where('accountId', '=', accountId)
   const out = new Map<string, { balance: bigint; reserved: bigint }>()

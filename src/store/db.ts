@@ -25,7 +25,7 @@ export interface Store {
 
 // int8 arrives as a string by default; our bigints are milliseconds and credits, and no credit
 // figure passes REELAY_MAX_BALANCE (≤ 2^53 − 1), so numbers are exact. Reads that must see past
-// it (ledger.mismatches) cast to text and use BigInt.
+// it (ledger/doctor.ts) cast to text and use BigInt.
 pg.types.setTypeParser(20, (v) => Number(v))
 
 export interface StoreOptions {

@@ -9,6 +9,7 @@ import { createAccounts } from '../../src/accounts/accounts.js'
 import { migrateToLatest } from '../../src/store/migrate.js'
 import { systemClock } from '../../src/domain/clock.js'
 import { ledger } from '../../src/ledger/ledger.js'
+import { findLedgerMismatches } from '../../src/ledger/doctor.js'
 import { freshPgSchema, TEST_DB } from '../support/harness.js'
 import { ledgerViolations } from '../support/ledger-check.js'
 import { freePort, kill9, startServer } from '../support/server-process.js'
@@ -79,7 +80,7 @@ describe('two servers and the CLI writing to one database', { timeout: 600_000 }
         await new Promise((r) => setTimeout(r, 100))
       }
       expect(await ledgerViolations(setup)).toEqual([])
-      expect(await ledger.mismatches(setup.db)).toEqual([])
+      expect(await findLedgerMismatches(setup.db)).toEqual([])
       const jobs = await setup.db.selectFrom('jobs').select(['status', 'price']).execute()
       expect(jobs.filter((j) => j.status !== 'succeeded')).toEqual([])
       expect(jobs.length).toBe(statuses.get(202))

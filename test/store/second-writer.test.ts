@@ -6,6 +6,7 @@ import SQLite from 'better-sqlite3'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ledger } from '../../src/ledger/ledger.js'
+import { findLedgerMismatches } from '../../src/ledger/doctor.js'
 import { createHarness, TEST_DB, type Harness } from '../support/harness.js'
 import type { LightMyRequestResponse } from 'fastify'
 
@@ -147,7 +148,7 @@ describe('a second writer on the same database while submits run', () => {
     expect(outcomes.filter((o) => o === 'busy')).toEqual([])
     const held = outcomes.filter((o) => o === 'ok').length * 20
     expect(await ledger.figures(h.rt.store.db, c.account.id)).toEqual({ balance: 1_000_000 + granted, reserved: held, available: 1_000_000 + granted - held })
-    expect(await ledger.mismatches(h.rt.store.db)).toEqual([])
+    expect(await findLedgerMismatches(h.rt.store.db)).toEqual([])
   })
 
   function pricesFile(): string {
