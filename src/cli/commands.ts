@@ -74,7 +74,7 @@ export function buildCli(): Command {
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => {
       const config = loadConfig()
-      const store = openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir })
+      const store = openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, busyTimeoutMs: config.REELAY_SQLITE_BUSY_TIMEOUT_MS })
       try {
         const applied = await migrateToLatest(store.db, store.caps.dialect)
         emit(Boolean(o.json), { applied }, applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.')
