@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
@@ -117,11 +118,14 @@ function expectSuccessOrBusy(res: LightMyRequestResponse): 'ok' | 'busy' {
 
 describe('a second writer on the same database while submits run', () => {
   let h: Harness
+  const plans = mkdtempSync(path.join(tmpdir(), 'reelay-plans-'))
   beforeAll(async () => {
-    h = await createHarness({ env: { REELAY_PRICES_FILE: pricesFile() } })
+    writeFileSync(path.join(plans, 'prices.json'), JSON.stringify(LOAD_PLAN))
+    h = await createHarness({ env: { REELAY_PRICES_FILE: path.join(plans, 'prices.json') } })
   })
   afterAll(async () => {
     await h?.close()
+    rmSync(plans, { recursive: true, force: true })
   })
 
   it('never turns a submit into a 500, and the ledger stays exact', async () => {
@@ -150,12 +154,6 @@ describe('a second writer on the same database while submits run', () => {
     expect(await ledger.figures(h.rt.store.db, c.account.id)).toEqual({ balance: 1_000_000 + granted, reserved: held, available: 1_000_000 + granted - held })
     expect(await findLedgerMismatches(h.rt.store.db)).toEqual([])
   })
-
-  function pricesFile(): string {
-    const file = path.join(process.env.TMPDIR ?? '/tmp', `reelay-load-plan-${process.pid}.json`)
-    writeFileSync(file, JSON.stringify(LOAD_PLAN))
-    return file
-  }
 })
 
 describe.runIf(TEST_DB === 'sqlite')('a write lock held past the busy timeout', () => {
