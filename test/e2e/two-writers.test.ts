@@ -42,7 +42,7 @@ describe('two servers and the CLI writing to one database', { timeout: 600_000 }
     let grants = 0
     try {
       for (const PORT of ports) servers.push(await startServer({ ...env, PORT }))
-      const TOTAL = 400
+      const TOTAL = 240
       let next = 0
       const lanes = Array.from({ length: 8 }, async (_, lane) => {
         while (next < TOTAL) {
