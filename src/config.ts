@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
+import { DEFAULT_MAX_BALANCE } from './domain/credits.js'
 
 const bool = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
@@ -117,6 +118,10 @@ export const configSchema = z.object({
   REELAY_METRICS: z.enum(['off', 'on', 'open']).default('off'),
   /** Bearer token a scraper must send to `/metrics` when REELAY_METRICS=on. (Default: unset) */
   REELAY_METRICS_TOKEN: z.string().min(16).optional(),
+  /** Milliseconds a SQLite write waits for another process's write lock before answering 503 service_busy. (Default: 5000) */
+  REELAY_SQLITE_BUSY_TIMEOUT_MS: int(5_000, 0),
+  /** Largest balance an account may hold; grants past it are refused. At most 2^53−1, so every figure is exact. (Default: 1000000000000000) */
+  REELAY_MAX_BALANCE: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(DEFAULT_MAX_BALANCE),
 })
 
 export type Config = Readonly<

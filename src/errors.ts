@@ -1,3 +1,5 @@
+import { isBusyError } from './store/adapter.js'
+
 /**
  * The one table of error codes customers can receive. Each dialect maps these to its own
  * body shape and, where its documentation says so, its own status. `docs/errors.md` is kept
@@ -22,6 +24,7 @@ export const errorTable = {
   internal_error: { status: 500, message: 'An unexpected error occurred.' },
   service_unavailable: { status: 503, message: 'The service is temporarily unable to accept or run the job.' },
   file_unavailable: { status: 410, message: 'The stored file is missing or damaged.' },
+  service_busy: { status: 503, message: 'The database is busy with other writes; nothing was recorded, retry shortly.' },
 } as const satisfies Record<string, { status: number; message: string }>
 
 export type ErrorCode = keyof typeof errorTable
@@ -79,5 +82,7 @@ export function invalid(field: string, rule: string): AppError {
 /** Turns anything thrown into an AppError; unknown errors become a generic 500. */
 export function coerceError(err: unknown): AppError {
   if (err instanceof AppError) return err
+  // The transaction gave up without writing anything: the client may retry as it is.
+  if (isBusyError(err)) return new AppError('service_busy', undefined, { retryAfterSec: 1, cause: err })
   return new AppError('internal_error', undefined, { cause: err })
 }

@@ -52,7 +52,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   const log = opts.logger ?? pino({ level: config.REELAY_LOG_LEVEL })
   // Before the store opens: a bad key setting stops the start without touching the database.
   const keys = loadSecretKeys(config)
-  const store = openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, synchronous: config.REELAY_SQLITE_SYNCHRONOUS, poolSize: config.REELAY_DB_POOL_SIZE })
+  const store = openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, synchronous: config.REELAY_SQLITE_SYNCHRONOUS, poolSize: config.REELAY_DB_POOL_SIZE, busyTimeoutMs: config.REELAY_SQLITE_BUSY_TIMEOUT_MS })
   await migrateToLatest(store.db, store.caps.dialect)
   const prices = loadPriceBook(config.pricesFile)
   const notifier = createNotifier(store, config.DATABASE_URL)
@@ -85,6 +85,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   const storage = s3 ?? createFsStorage({ root: path.join(config.dataDir, 'files'), publicUrl: config.publicUrl, secret: fileUrlSecret })
   const redisRevocations = await createRedisRevocations(config.REDIS_URL)
   const accounts = createAccounts(store, clock, {
+    maxBalance: config.REELAY_MAX_BALANCE,
     onRevoked: async (keyId) => {
       await redisRevocations?.publish(keyId).catch((err: unknown) => log.warn({ keyId, err: String(err) }, 'could not publish a key revocation on Redis; other processes drop the key within the auth cache lifetime'))
     },

@@ -2,6 +2,7 @@ import { AppError } from '../errors.js'
 import { displayPrefix, hashApiKey, isWellFormedApiKey, newApiKey, newId } from '../domain/ids.js'
 import { sql } from 'kysely'
 import { ledger } from '../ledger/ledger.js'
+import { DEFAULT_MAX_BALANCE } from '../domain/credits.js'
 import type { Clock } from '../domain/clock.js'
 import type { Store } from '../store/db.js'
 import type { AccountsTable, ApiKeysTable } from '../store/schema.js'
@@ -27,11 +28,14 @@ const REVOKED_MARKER = 'keys:last-revoked'
 export interface AccountsOptions {
   /** Told after a revocation commits (e.g. to publish it on Redis); must not throw. */
   onRevoked?: (keyId: string) => Promise<void>
+  /** Largest balance an account may hold (REELAY_MAX_BALANCE); grants past it are refused. */
+  maxBalance?: number
 }
 
 /** Accounts, API keys and top-ups: shared by the CLI and the API. */
 export function createAccounts(store: Store, clock: Clock, opts: AccountsOptions = {}) {
   const { db } = store
+  const maxBalance = opts.maxBalance ?? DEFAULT_MAX_BALANCE
   // Status polls dominate traffic; caching the key lookup briefly removes a query from each.
   // A revocation evicts the key here at once, and reaches other processes by PostgreSQL NOTIFY
   // (sent in the revoking transaction) or Redis. Processes sharing one SQLite file (the CLI
@@ -68,6 +72,23 @@ export function createAccounts(store: Store, clock: Clock, opts: AccountsOptions
     return a
   }
 
+  function checkAmount(amount: number): void {
+    if (!Number.isSafeInteger(amount) || amount <= 0 || amount > maxBalance) {
+      throw new AppError('invalid_request', `Credits must be a whole number from 1 to ${maxBalance} (the maximum balance)`, { field: 'credits' })
+    }
+  }
+
+  /** Grants inside the caller's transaction; refuses, writing nothing, past the maximum balance. */
+  async function grantIn(trx: typeof db, account: { id: string; name: string }, amount: number, note: string | null): Promise<void> {
+    if (await ledger.grant(trx, account.id, amount, note, clock.now(), maxBalance)) return
+    const f = await ledger.figures(trx, account.id)
+    throw new AppError(
+      'invalid_request',
+      `Granting ${amount} credits would take the balance of ${account.name} from ${f?.balance ?? 0} past the maximum balance of ${maxBalance} (REELAY_MAX_BALANCE); nothing was granted`,
+      { field: 'credits' },
+    )
+  }
+
   return {
     byName,
 
@@ -75,15 +96,16 @@ export function createAccounts(store: Store, clock: Clock, opts: AccountsOptions
       if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
         throw new AppError('invalid_request', 'Account names are 1–64 letters, digits, dots, dashes or underscores', { field: 'name' })
       }
+      if (credits !== 0) checkAmount(credits)
       const now = clock.now()
       const id = newId('acct', now)
       try {
         await db.transaction().execute(async (trx) => {
           await trx.insertInto('accounts').values({ id, name, plan, balance: 0, reserved: 0, createdAt: now }).execute()
-          if (credits > 0) await ledger.grant(trx, id, credits, 'initial credits', now)
+          if (credits > 0) await grantIn(trx, { id, name }, credits, 'initial credits')
         })
       } catch (err) {
-        if (/unique|duplicate/i.test(String((err as Error).message))) {
+        if (store.adapter.isUniqueViolation(err)) {
           throw new AppError('invalid_request', `An account named ${name} already exists`, { field: 'name' })
         }
         throw err
@@ -101,9 +123,9 @@ export function createAccounts(store: Store, clock: Clock, opts: AccountsOptions
     },
 
     async grant(name: string, amount: number, note: string | null = null): Promise<Account> {
-      if (!Number.isSafeInteger(amount) || amount <= 0) throw new AppError('invalid_request', 'Credits must be a positive whole number', { field: 'credits' })
+      checkAmount(amount)
       const a = await byName(name)
-      await db.transaction().execute((trx) => ledger.grant(trx, a.id, amount, note, clock.now()))
+      await db.transaction().execute((trx) => grantIn(trx, a, amount, note))
       return byName(name)
     },
 

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander'
 import { loadConfig } from '../config.js'
 import { findLedgerMismatches } from '../ledger/doctor.js'
+import { AppError } from '../errors.js'
 import { openStore } from '../store/db.js'
 import { migrateToLatest } from '../store/migrate.js'
 import { createAccounts, type AccountsOptions } from '../accounts/accounts.js'
@@ -12,27 +13,42 @@ import { loadChannels } from '../providers/channels.js'
 import { checkChannelAuth } from '../providers/auth-check.js'
 import { createWebhookEndpoints } from '../webhooks/endpoints.js'
 import { checkUrlSyntax } from '../net/url-policy.js'
-import { isActive } from '../store/active.js'
 import { loadSecretKeys } from '../secrets/key-source.js'
 import { newSecretKey } from '../secrets/secret-box.js'
 import { resealSecrets } from '../secrets/reseal.js'
 import { loadOrCreateSecret } from '../store/secrets.js'
+import { countActiveOnChannel } from '../jobs/channel-load.js'
+import { parseCredits } from '../domain/credits.js'
 
 const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString())
 
-function positiveInt(v: string): number {
-  const n = Number(v)
-  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number ≥ 0')
-  return n
+/**
+ * A credit amount as an operator types it: plain digits, `min` to the maximum balance. Parsed
+ * in the action rather than by commander, so a bad value is one line of error, not the help.
+ */
+function creditsArg(name: string, v: string, min: number): number {
+  const r = parseCredits(v, { min, max: loadConfig().REELAY_MAX_BALANCE })
+  if (!r.ok) throw new AppError('invalid_request', `${name} ${r.reason}`, { field: name })
+  return r.value
 }
 
-/** Opens the configured database, migrated, for one command; closes it afterwards. */
+/**
+ * Opens the configured database, migrated, for one command; closes it afterwards. Every write
+ * goes through the same modules, and so the same transactions (BEGIN IMMEDIATE on SQLite), as
+ * the server's: safe to run beside a live server.
+ */
 async function withAccounts<T>(fn: (a: ReturnType<typeof createAccounts>, ctx: { store: ReturnType<typeof openStore> }) => Promise<T>, opts: AccountsOptions = {}): Promise<T> {
   const config = loadConfig()
-  const store = openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, synchronous: config.REELAY_SQLITE_SYNCHRONOUS, poolSize: 2 })
+  const store = openStore({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.dataDir,
+    synchronous: config.REELAY_SQLITE_SYNCHRONOUS,
+    poolSize: 2,
+    busyTimeoutMs: config.REELAY_SQLITE_BUSY_TIMEOUT_MS,
+  })
   try {
     await migrateToLatest(store.db, store.caps.dialect)
-    return await fn(createAccounts(store, systemClock, opts), { store })
+    return await fn(createAccounts(store, systemClock, { maxBalance: config.REELAY_MAX_BALANCE, ...opts }), { store })
   } finally {
     await store.close()
   }
@@ -58,7 +74,7 @@ export function buildCli(): Command {
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => {
       const config = loadConfig()
-      const store = openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir })
+      const store = openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, busyTimeoutMs: config.REELAY_SQLITE_BUSY_TIMEOUT_MS })
       try {
         const applied = await migrateToLatest(store.db, store.caps.dialect)
         emit(Boolean(o.json), { applied }, applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.')
@@ -70,16 +86,17 @@ export function buildCli(): Command {
   const accounts = program.command('accounts').description('Manage customer accounts')
   accounts
     .command('create <name>')
-    .option('--credits <n>', 'initial credits', positiveInt, 0)
+    .option('--credits <n>', 'initial credits: plain digits', '0')
     .option('--plan <plan>', 'plan id (see the price file)')
     .option('--json', 'machine-readable output')
-    .action(async (name: string, o: { credits: number; plan?: string; json?: boolean }) => {
+    .action(async (name: string, o: { credits: string; plan?: string; json?: boolean }) => {
+      const initial = creditsArg('--credits', o.credits, 0)
       const config = loadConfig()
       const book = loadPriceBook(config.pricesFile)
       const plan = o.plan ?? config.REELAY_DEFAULT_PLAN
       if (!book.plans[plan]) throw new InvalidArgumentError(`Unknown plan ${plan}; known plans: ${Object.keys(book.plans).join(', ')}`)
       await withAccounts(async (a) => {
-        const acct = await a.create(name, plan, o.credits)
+        const acct = await a.create(name, plan, initial)
         emit(Boolean(o.json), acct, `Created account ${acct.name} (${acct.id}) on plan ${acct.plan} with ${acct.balance} credits.`)
       })
     })
@@ -144,11 +161,13 @@ export function buildCli(): Command {
 
   const credits = program.command('credits').description('Grant and inspect credits')
   credits
-    .command('grant <account> <n>')
+    .command('grant')
+    .argument('<account>')
+    .argument('<n>', 'credits to add: plain digits, at least 1')
     .option('--note <text>', 'why')
     .option('--json', 'machine-readable output')
     .action(async (name: string, n: string, o: { note?: string; json?: boolean }) => {
-      const amount = positiveInt(n)
+      const amount = creditsArg('<n>', n, 1)
       await withAccounts(async (a) => {
         const acct = await a.grant(name, amount, o.note ?? null)
         emit(Boolean(o.json), { account: acct.name, granted: amount, balance: acct.balance, reserved: acct.reserved, available: acct.balance - acct.reserved }, `Granted ${amount} credits to ${acct.name}; balance ${acct.balance}, available ${acct.balance - acct.reserved}.`)
@@ -248,8 +267,8 @@ export function buildCli(): Command {
       await withAccounts(async (_a, { store }) => {
         const rows = []
         for (const c of list) {
-          const active = await store.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('channel', '=', c.id).where(isActive).executeTakeFirstOrThrow()
-          rows.push({ id: c.id, provider: c.provider, region: c.region ?? '', priority: c.priority, weight: c.weight, models: Object.keys(c.models).join(','), active: Number(active.n), maxConcurrent: c.maxConcurrent, ratePerSecond: c.ratePerSecond, key: c.apiKeyEnv ?? '' })
+          const active = await countActiveOnChannel(store.db, c.id)
+          rows.push({ id: c.id, provider: c.provider, region: c.region ?? '', priority: c.priority, weight: c.weight, models: Object.keys(c.models).join(','), active, maxConcurrent: c.maxConcurrent, ratePerSecond: c.ratePerSecond, key: c.apiKeyEnv ?? '' })
         }
         emit(Boolean(o.json), rows, list.length ? table(rows) : 'No channels configured: every model runs on the built-in studio provider.')
       })
@@ -273,6 +292,7 @@ export function buildCli(): Command {
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => {
       await withAccounts(async (_a, { store }) => {
+        // Exact 64-bit comparison; the figures are decimal strings (they may exceed 2^53).
         const problems = await findLedgerMismatches(store.db)
         emit(Boolean(o.json), { ok: problems.length === 0, problems }, problems.length ? `Mismatches:\n${JSON.stringify(problems, null, 2)}` : 'All balances agree with the ledger.')
         if (problems.length) process.exitCode = 1

@@ -209,7 +209,7 @@ export function createJobService(deps: JobServiceDeps) {
       return outcome
     } catch (err) {
       // Another process committed the same key first: answer as its replay would.
-      if (key !== undefined && /unique|duplicate/i.test(String((err as Error)?.message))) {
+      if (key !== undefined && store.adapter.isUniqueViolation(err)) {
         const rec = await db.selectFrom('idempotencyKeys').selectAll().where('accountId', '=', req.auth.accountId).where('key', '=', key).executeTakeFirst()
         if (rec && rec.fingerprint === req.fingerprint) {
           const row = await db.selectFrom('jobs').selectAll().where('id', '=', rec.jobId).executeTakeFirstOrThrow()

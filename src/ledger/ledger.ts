@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import { newId } from '../domain/ids.js'
+import { DEFAULT_MAX_BALANCE } from '../domain/credits.js'
 import type { Database } from '../store/schema.js'
 
 type Db = Kysely<Database>
@@ -50,19 +51,35 @@ export const ledger = {
     await insertEntry(trx, accountId, jobId, 'release', held, note, now)
   },
 
-  /** Adds credits (top-up). */
-  async grant(trx: Db, accountId: string, amount: number, note: string | null, now: number): Promise<void> {
-    await trx.updateTable('accounts').set({ balance: sql`balance + ${amount}` }).where('id', '=', accountId).execute()
+  /**
+   * Adds credits (top-up); refused (false, nothing written) if the balance would pass
+   * `maxBalance`. The check and the increment are one UPDATE, so concurrent grants cannot pass it.
+   * `amount` and `maxBalance` are at most 2^53 − 1 (checked by the caller).
+   */
+  async grant(trx: Db, accountId: string, amount: number, note: string | null, now: number, maxBalance = DEFAULT_MAX_BALANCE): Promise<boolean> {
+    const res = await trx
+      .updateTable('accounts')
+      .set({ balance: sql`balance + ${amount}` })
+      .where('id', '=', accountId)
+      // Written as `balance <= max − amount`, so even a corrupted counter cannot overflow the sum.
+      .where('balance', '<=', maxBalance - amount)
+      .executeTakeFirst()
+    if (Number(res.numUpdatedRows) !== 1) return false
     await insertEntry(trx, accountId, null, 'grant', amount, note, now)
+    return true
   },
 
-  /** A signed correction by the operator; refused if it would make `available` negative. */
-  async adjust(trx: Db, accountId: string, amount: number, note: string, now: number): Promise<boolean> {
+  /**
+   * A signed correction by the operator; refused if it would make `available` negative or the
+   * balance pass `maxBalance`. `|amount|` is at most `maxBalance`.
+   */
+  async adjust(trx: Db, accountId: string, amount: number, note: string, now: number, maxBalance = DEFAULT_MAX_BALANCE): Promise<boolean> {
     const res = await trx
       .updateTable('accounts')
       .set({ balance: sql`balance + ${amount}` })
       .where('id', '=', accountId)
       .where(sql<boolean>`balance - reserved + ${amount} >= 0`)
+      .where('balance', '<=', maxBalance - amount)
       .executeTakeFirst()
     if (Number(res.numUpdatedRows) !== 1) return false
     await insertEntry(trx, accountId, null, 'adjust', amount, note, now)
@@ -76,17 +93,34 @@ export const ledger = {
 
   /** Balance and reserved recomputed from the entries alone. */
   async recompute(db: Db, accountId: string): Promise<AccountFigures> {
-    const rows = await db
-      .selectFrom('ledgerEntries')
-      .select(['kind', sql<number>`sum(amount)`.as('total')])
-      .where('accountId', '=', accountId)
-      .groupBy('kind')
-      .execute()
-    const t = Object.fromEntries(rows.map((r) => [r.kind, Number(r.total)])) as Record<string, number>
-    const balance = (t.grant ?? 0) + (t.adjust ?? 0) - (t.capture ?? 0)
-    const reserved = (t.hold ?? 0) - (t.capture ?? 0) - (t.release ?? 0)
+    const t = (await exactLedger(db, accountId)).get(accountId)
+    const balance = Number(t?.balance ?? 0n)
+    const reserved = Number(t?.reserved ?? 0n)
     return { balance, reserved, available: balance - reserved }
   },
+
+}
+
+/**
+ * Balance and reserved per account from the entries, summed by the database in 64-bit (SQLite
+ * integer sum, PostgreSQL numeric) and read as text, so no figure passes through a double.
+ */
+export async function exactLedger(db: Db, accountId?: string): Promise<Map<string, { balance: bigint; reserved: bigint }>> {
+  let q = db.selectFrom('ledgerEntries').select(['accountId', 'kind', sql<string>`cast(sum(amount) as text)`.as('total')]).groupBy(['accountId', 'kind'])
+  if (accountId !== undefined) q = q.where('accountId', '=', accountId)
+  const out = new Map<string, { balance: bigint; reserved: bigint }>()
+  for (const r of await q.execute()) {
+    const t = out.get(r.accountId) ?? { balance: 0n, reserved: 0n }
+    const n = BigInt(r.total)
+    if (r.kind === 'grant' || r.kind === 'adjust') t.balance += n
+    else if (r.kind === 'hold') t.reserved += n
+    else if (r.kind === 'capture') {
+      t.balance -= n
+      t.reserved -= n
+    } else t.reserved -= n // release
+    out.set(r.accountId, t)
+  }
+  return out
 }
 
 async function insertEntry(trx: Db, accountId: string, jobId: string | null, kind: Database['ledgerEntries']['kind'], amount: number, note: string | null, now: number): Promise<void> {

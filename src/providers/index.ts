@@ -11,7 +11,7 @@ import type { Store } from '../store/db.js'
 import type { ChannelSpec } from './channels.js'
 import type { Provider } from './provider.js'
 import type { Router } from './registry.js'
-import { isActive } from '../store/active.js'
+import { countActiveOnChannel } from '../jobs/channel-load.js'
 
 /** The router the worker uses: configured channels, with `studio` serving every model they do not. */
 export function createRouter(opts: { channels: ChannelSpec[]; studio: Provider; store: Store; clock: Clock; urlPolicy: UrlPolicy }): Router {
@@ -35,15 +35,7 @@ export function createRouter(opts: { channels: ChannelSpec[]; studio: Provider; 
     channels: opts.channels.map((c) => ({ ...c, options: { fetchBytes, ...c.options } })),
     providers,
     clock: opts.clock,
-    async countActive(channelId, atMost) {
-      // Counting stops at the limit: a channel with 50,000 running tasks costs no more to check than one at its cap.
-      const running = opts.store.db.selectFrom('jobs').select('id').where('channel', '=', channelId).where(isActive).limit(atMost)
-      const r = await opts.store.db
-        .selectFrom(running.as('running'))
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow()
-      return Number(r.n)
-    },
+    countActive: (channelId, atMost) => countActiveOnChannel(opts.store.db, channelId, atMost),
   })
   return {
     ...channels,

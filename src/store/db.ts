@@ -1,22 +1,18 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely'
+import { CamelCasePlugin, Kysely, PostgresDialect, sql, type Transaction } from 'kysely'
 import pg from 'pg'
+import { ImmediateSqliteDialect, postgresAdapter, sqliteAdapter, type Capabilities, type StoreAdapter } from './adapter.js'
 import type { Database } from './schema.js'
 
-/** What differs between the two databases, as data rather than scattered `if`s. */
-export interface Capabilities {
-  dialect: 'sqlite' | 'postgres'
-  /** `FOR UPDATE SKIP LOCKED` lets many workers claim without blocking each other. */
-  skipLocked: boolean
-  /** Row locks (`FOR UPDATE`); SQLite has one writer, so it needs none. */
-  rowLocks: boolean
-}
+export type { Capabilities, StoreAdapter } from './adapter.js'
 
 export interface Store {
   db: Kysely<Database>
   caps: Capabilities
+  /** Reads this database's error codes (unique violations, busy). */
+  adapter: StoreAdapter
   /**
    * A transaction whose commit may skip the disk flush. Only for writes that are harmless to
    * lose in a power cut, because losing them just repeats work: leases of claimed jobs and the
@@ -27,7 +23,9 @@ export interface Store {
   close(): Promise<void>
 }
 
-// int8 arrives as a string by default; our bigints are milliseconds and credits, well within 2^53.
+// int8 arrives as a string by default; our bigints are milliseconds and credits, and no credit
+// figure passes REELAY_MAX_BALANCE (≤ 2^53 − 1), so numbers are exact. Reads that must see past
+// it (ledger/doctor.ts) cast to text and use BigInt.
 pg.types.setTypeParser(20, (v) => Number(v))
 
 export interface StoreOptions {
@@ -35,6 +33,8 @@ export interface StoreOptions {
   dataDir: string
   synchronous?: 'FULL' | 'NORMAL'
   poolSize?: number
+  /** How long a SQLite write waits for another connection's lock (default 5 s). */
+  busyTimeoutMs?: number
   /** PostgreSQL schema to use (tests give each file its own). */
   schema?: string
 }
@@ -47,13 +47,15 @@ export function openStore(opts: StoreOptions): Store {
   sqlite.pragma('journal_mode = WAL')
   const synchronous = opts.synchronous ?? 'FULL'
   sqlite.pragma(`synchronous = ${synchronous}`)
-  // Other processes (the CLI, a second worker) may hold the write lock briefly.
-  sqlite.pragma('busy_timeout = 5000')
+  // Other processes (the CLI, a second worker) may hold the write lock briefly; every write
+  // transaction begins IMMEDIATE (see ImmediateSqliteDialect), so this wait applies to it.
+  sqlite.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5_000)}`)
   sqlite.pragma('foreign_keys = ON')
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] })
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] })
   return {
     db,
     caps: { dialect: 'sqlite', skipLocked: false, rowLocks: false },
+    adapter: sqliteAdapter,
     // In WAL mode synchronous=NORMAL commits without fsync; the setting belongs to the one
     // connection, which is held for the whole call, so no other write runs relaxed.
     lightTransaction: (fn) =>
@@ -102,6 +104,7 @@ function openPostgres(url: string, max: number, schema: string | undefined): Sto
   return {
     db,
     caps: { dialect: 'postgres', skipLocked: true, rowLocks: true },
+    adapter: postgresAdapter,
     // Asynchronous commit for this transaction only: it cannot corrupt or reorder anything,
     // at worst its effects vanish in a crash of the database server.
     lightTransaction: (fn) =>

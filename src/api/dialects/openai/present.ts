@@ -31,6 +31,7 @@ const ERRORS: Record<ErrorCode, { status: number; type: string; code: string | n
   internal_error: { status: 500, type: 'server_error', code: 'internal_error' },
   service_unavailable: { status: 503, type: 'server_error', code: 'service_unavailable' },
   file_unavailable: { status: 410, type: 'invalid_request_error', code: 'file_unavailable' },
+  service_busy: { status: 503, type: 'server_error', code: 'service_busy' },
 }
 
 export function formatOpenAIError(err: AppError): { status: number; body: OpenAIErrorBody } {

@@ -50,6 +50,7 @@ const CODE_MAP: Record<ErrorCode, TaskErrorCode> = {
   internal_error: 'internal_error',
   // 001 has no 410: a lost result reads as gone, like an unknown task.
   file_unavailable: 'not_found',
+  service_busy: 'service_busy',
 }
 
 // The 001 document sends one, but clients of the live service omit it: optional, and when
