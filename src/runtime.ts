@@ -24,7 +24,7 @@ import { createRedisRevocations, RevocationEvents } from './accounts/revocations
 import { createMetrics, noMetrics } from './metrics/metrics.js'
 import { laneBacklog } from './jobs/claim.js'
 import { findLedgerMismatches } from './ledger/doctor.js'
-import { checkSubmitUrl } from './net/submit-urls.js'
+import { checkSubmitUrl, reachesThisServer } from './net/submit-urls.js'
 import { safeFetch } from './net/safe-fetch.js'
 import { DIALECTS } from './api/dialects/index.js'
 import { createWebhookEndpoints } from './webhooks/endpoints.js'
@@ -166,6 +166,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     leaseMs: Math.max(config.REELAY_LEASE_MS, config.REELAY_WEBHOOK_TIMEOUT_MS * 2),
     policy: urlPolicy,
     onOutcome: (outcome) => metrics.webhookOutcome(outcome),
+    isSelf: (u) => reachesThisServer(u, config.publicUrl),
     async render(d) {
       // Rendered from the job as it is now: terminal, since events are queued with the transition.
       const row = await store.db.selectFrom('jobs').selectAll().where('id', '=', d.jobId).executeTakeFirstOrThrow()

@@ -41,7 +41,7 @@ export interface OpenApiOperation {
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Which dialect formats this route's errors (set by `defineRoute`). */
+    /** The dialect a route belongs to (set by `defineRoute`); its errors take that shape through the dialect's plugin scope. */
     dialect?: string
   }
   interface FastifyInstance {

@@ -35,6 +35,15 @@ function pointsAtSelf(url: URL, base: URL): boolean {
   return host === self || (isLoopbackHost(self) && isLoopbackHost(host))
 }
 
+/** True when `raw` parses to a URL on this server (see `pointsAtSelf`). */
+export function reachesThisServer(raw: string, publicUrl: string): boolean {
+  try {
+    return pointsAtSelf(new URL(raw), new URL(publicUrl))
+  } catch {
+    return false
+  }
+}
+
 /**
  * The submit-time rule for a customer URL. It is parsed first, so `..`, `%2e%2e` and `\` are
  * resolved before anything is decided. A URL that reaches this server is refused (its
