@@ -70,15 +70,19 @@ function fromFastify(err: FastifyError): AppError | null {
 
 /** Retry-After when the error itself names none. */
 const DEFAULT_RETRY_AFTER_SEC: Record<number, number> = { 429: 1, 503: 5 }
+const ABORT_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE'])
 
 /**
- * True when the client went away mid-request (body cut off, connection reset): nothing can be
- * answered, and it is not our failure, so it must not be logged as one.
+ * True when an error only says the client went away (its body cut off, the connection reset):
+ * nothing can be answered, and it is not our failure. A real failure while the client was
+ * leaving still counts as one.
  */
 function isClientAbort(error: FastifyError, req: FastifyRequest): boolean {
   const raw = req.raw as typeof req.raw & { aborted?: boolean }
-  return raw.aborted === true || raw.socket?.destroyed === true || (error.code === 'ECONNRESET' && error.message === 'aborted')
+  return raw.aborted === true || (error.code !== undefined && ABORT_CODES.has(error.code) && raw.socket?.destroyed === true)
 }
+
+export const CLIENT_CLOSED = 'client closed the connection before the request was answered'
 
 /** The answer to an error in a dialect's shape, with `x-request-id` and `Retry-After` where due. */
 export function errorResponse(dialect: Dialect, err: AppError, requestId: string): { status: number; headers: Record<string, string>; body: unknown } {
@@ -103,10 +107,8 @@ export function dialectErrors(dialects: Map<string, Dialect>, fallback: Dialect)
     forPath,
     handle(error, req, reply, dialect) {
       const e = error as FastifyError
-      if (!(error instanceof AppError) && isClientAbort(e, req)) {
-        req.log.debug({ code: e.code }, 'client closed the connection before the request was answered')
-        return reply
-      }
+      // Logged once, by the onRequestAbort hook (see registerErrorHandling).
+      if (!(error instanceof AppError) && isClientAbort(e, req)) return reply
       const err = error instanceof AppError ? error : (fromFastify(e) ?? coerceError(error))
       // Messages of 5xx errors are generic; the cause is logged with the request id.
       if (err.status >= 500) req.log.error({ err: error }, 'request failed')
@@ -124,6 +126,8 @@ export function dialectErrors(dialects: Map<string, Dialect>, fallback: Dialect)
  */
 export async function registerErrorHandling(app: FastifyInstance, errors: DialectErrors, dialects: Map<string, Dialect>): Promise<void> {
   app.setErrorHandler((error: FastifyError, req, reply) => errors.handle(error, req, reply))
+  // However far the request got (authenticating, reading its body), a client gone is one debug line.
+  app.addHook('onRequestAbort', async (req) => req.log.debug(CLIENT_CLOSED))
   const notFound = (dialect?: Dialect) => (req: FastifyRequest, reply: FastifyReply) =>
     errors.handle(new AppError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`), req, reply, dialect)
   app.setNotFoundHandler(notFound())
