@@ -122,6 +122,18 @@ export const configSchema = z.object({
   REELAY_SQLITE_BUSY_TIMEOUT_MS: int(5_000, 0),
   /** Largest balance an account may hold; grants past it are refused. At most 2^53−1, so every figure is exact. (Default: 1000000000000000) */
   REELAY_MAX_BALANCE: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(DEFAULT_MAX_BALANCE),
+  /** Milliseconds a client has to send a whole request, headers and body; then 408 and the connection closes. (Default: 60000) */
+  REELAY_REQUEST_TIMEOUT_MS: int(60_000, 100),
+  /** Milliseconds a client has to send the request headers. (Default: 10000) */
+  REELAY_HEADERS_TIMEOUT_MS: int(10_000, 100),
+  /** Open connections one client address may hold; 0 for no cap (e.g. behind a proxy). (Default: 256) */
+  REELAY_MAX_CONNECTIONS_PER_IP: int(256, 0),
+  /** Mean event-loop delay in milliseconds above which requests are shed with 503; 0 turns it off. (Default: 1000) */
+  REELAY_SHED_EVENT_LOOP_DELAY_MS: int(1_000, 0),
+  /** Resident memory in bytes above which requests are shed with 503; 0 turns it off. (Default: 0) */
+  REELAY_SHED_RSS_BYTES: int(0, 0),
+  /** Retry-After seconds on a shed request. (Default: 10) */
+  REELAY_SHED_RETRY_AFTER_SECONDS: int(10, 1),
 })
 
 export type Config = Readonly<

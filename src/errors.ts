@@ -25,6 +25,10 @@ export const errorTable = {
   service_unavailable: { status: 503, message: 'The service is temporarily unable to accept or run the job.' },
   file_unavailable: { status: 410, message: 'The stored file is missing or damaged.' },
   service_busy: { status: 503, message: 'The database is busy with other writes; nothing was recorded, retry shortly.' },
+  request_timeout: { status: 408, message: 'The request was not received in time.' },
+  uri_too_long: { status: 414, message: 'The request URL (or one of its path segments) is too long.' },
+  expectation_failed: { status: 417, message: 'Only `Expect: 100-continue` is supported.' },
+  headers_too_large: { status: 431, message: 'The request headers are too large.' },
 } as const satisfies Record<string, { status: number; message: string }>
 
 export type ErrorCode = keyof typeof errorTable

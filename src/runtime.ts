@@ -24,7 +24,7 @@ import { createRedisRevocations, RevocationEvents } from './accounts/revocations
 import { createMetrics, noMetrics } from './metrics/metrics.js'
 import { laneBacklog } from './jobs/claim.js'
 import { findLedgerMismatches } from './ledger/doctor.js'
-import { checkUrlSyntax } from './net/url-policy.js'
+import { checkSubmitUrl, reachesThisServer } from './net/submit-urls.js'
 import { safeFetch } from './net/safe-fetch.js'
 import { DIALECTS } from './api/dialects/index.js'
 import { createWebhookEndpoints } from './webhooks/endpoints.js'
@@ -121,12 +121,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     files: createStoredFiles({ store, storage, log: log.child({ component: 'files' }) }),
     idempotencyTtlMs: config.REELAY_IDEMPOTENCY_TTL_HOURS * 3_600_000,
     resultUrlTtlSec: config.REELAY_RESULT_URL_TTL_SECONDS,
-    checkUrl: (u) => {
-      // Files this deployment stored itself (e.g. uploaded edit images) are ours, not a customer's target.
-      if (u.startsWith(`${config.publicUrl}/files/`)) return null
-      const r = checkUrlSyntax(u, urlPolicy)
-      return r.ok ? null : r.reason
-    },
+    checkUrl: (u, use) => checkSubmitUrl(u, use, { policy: urlPolicy, publicUrl: config.publicUrl, fileUrlSecret, nowSec: () => Math.floor(clock.now() / 1000) }),
     onSubmitted: () => {
       worker?.wake()
       void notifier.notify('reelay_jobs')
@@ -172,6 +167,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     leaseMs: Math.max(config.REELAY_LEASE_MS, config.REELAY_WEBHOOK_TIMEOUT_MS * 2),
     policy: urlPolicy,
     onOutcome: (outcome) => metrics.webhookOutcome(outcome),
+    isSelf: (u) => reachesThisServer(u, config.publicUrl),
     async render(d) {
       // Rendered from the job as it is now: terminal, since events are queued with the transition.
       const row = await store.db.selectFrom('jobs').selectAll().where('id', '=', d.jobId).executeTakeFirstOrThrow()

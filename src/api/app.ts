@@ -1,7 +1,8 @@
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
-import { newId } from '../domain/ids.js'
-import { registerErrorHandling } from './plugins/errors.js'
+import { dialectErrors, registerErrorHandling, requestIdFor, useDialectErrorHandler } from './plugins/errors.js'
+import { answerExpectation, capConnectionsPerIp, clientErrorHandler } from './plugins/protocol.js'
+import { NEVER_SHED, registerLoadShedding, type SheddingOptions } from './plugins/load-shedding.js'
 import { registerFilesRoute } from './files-route.js'
 import { registerCallbackRoute } from './callbacks-route.js'
 import { registerMetrics } from './metrics-route.js'
@@ -12,41 +13,71 @@ import type { AppDeps } from './deps.js'
 
 export const VERSION = '0.1.0'
 
+export interface AppOptions {
+  /** false: no logging; default: pino at REELAY_LOG_LEVEL. */
+  logger?: boolean
+  /** A logger to use instead (tests read what is logged). */
+  loggerInstance?: FastifyBaseLogger
+  /** Extra load-shedding signal (see `plugins/load-shedding.ts`). */
+  shedding?: SheddingOptions
+}
+
 /** Builds the HTTP app; never listens (tests use `inject` or listen themselves). */
-export async function buildApp(deps: AppDeps, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const { config } = deps
+  const byName = new Map(DIALECTS.map((d) => [d.name, d]))
+  const errors = dialectErrors(byName, nativeDialect)
+  const headersTimeout = Math.min(config.REELAY_HEADERS_TIMEOUT_MS, config.REELAY_REQUEST_TIMEOUT_MS)
   const app = Fastify({
-    logger:
-      opts.logger === false
-        ? false
-        : {
-            level: deps.config.REELAY_LOG_LEVEL,
-            // Keys never reach the logs.
-            redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-goog-api-key"]'], censor: '[redacted]' },
-          },
-    bodyLimit: deps.config.REELAY_BODY_LIMIT_BYTES,
-    genReqId: (req) => {
-      const given = req.headers['x-request-id']
-      return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : newId('req')
-    },
+    ...(opts.loggerInstance
+      ? { loggerInstance: opts.loggerInstance }
+      : {
+          logger:
+            opts.logger === false
+              ? false
+              : {
+                  level: config.REELAY_LOG_LEVEL,
+                  // Keys never reach the logs.
+                  redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-goog-api-key"]'], censor: '[redacted]' },
+                },
+        }),
+    bodyLimit: config.REELAY_BODY_LIMIT_BYTES,
+    genReqId: requestIdFor,
+    // A body trickled byte by byte must not hold a connection open: Node cuts the request
+    // (408, in the dialect's shape via clientErrorHandler) when it is not complete in time, and
+    // checks often enough for the limit to mean what it says.
+    requestTimeout: config.REELAY_REQUEST_TIMEOUT_MS,
+    http: { headersTimeout, connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(headersTimeout / 4))) },
+    frameworkErrors: (error, req, reply) => errors.handle(error, req, reply),
+    clientErrorHandler: clientErrorHandler(errors),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   })
+  answerExpectation(app.server, errors)
+  capConnectionsPerIp(app.server, errors, config.REELAY_MAX_CONNECTIONS_PER_IP, headersTimeout)
   // JSON only: a text/plain body is a 415, not a string handed to a JSON route.
   app.removeContentTypeParser('text/plain')
   app.decorate('openApiOperations', [])
   app.decorateRequest('auth', null)
   app.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id)
+    // Answered before the body was read (a 401, a shed request): close rather than read the rest.
+    if (!req.raw.complete) void reply.header('connection', 'close')
   })
-
   if (deps.metrics) registerMetrics(app, deps.metrics, deps.config)
-  const byName = new Map(DIALECTS.map((d) => [d.name, d]))
-  registerErrorHandling(app, byName, nativeDialect)
-  for (const d of DIALECTS) d.routes(app, deps)
+  await registerLoadShedding(app, config, opts.shedding)
+  await registerErrorHandling(app, errors, byName)
+  // Each dialect is its own plugin scope, so its errors take its shape whatever the path.
+  for (const d of DIALECTS) {
+    await app.register(async (scope) => {
+      useDialectErrorHandler(scope, errors, d)
+      d.routes(scope, deps)
+    })
+  }
   registerFilesRoute(app, { clock: deps.clock, fileUrlSecret: deps.fileUrlSecret, storage: deps.jobs.storage, files: deps.jobs.files })
   await registerCallbackRoute(app, deps.callbacks)
 
-  app.get('/healthz', async () => ({ ok: true }))
+  app.get('/healthz', { config: NEVER_SHED }, async () => ({ ok: true }))
   app.get('/readyz', async (_req, reply) => {
     try {
       await sql`select 1`.execute(deps.store.db)
@@ -55,7 +86,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: boolean } = {}): 
       return reply.status(503).header('retry-after', '5').send({ ok: false, error: { code: 'service_unavailable', message: 'The database is unreachable.' } })
     }
   })
-  app.get('/openapi.json', async () => buildOpenApi(app.openApiOperations, deps.config.publicUrl, VERSION))
+  app.get('/openapi.json', async () => buildOpenApi(app.openApiOperations, config.publicUrl, VERSION))
   return app
 }
 

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import Fastify from 'fastify'
 import { AppError } from '../errors.js'
-import { registerErrorHandling } from './plugins/errors.js'
+import { dialectErrors, registerErrorHandling } from './plugins/errors.js'
 import { nativeDialect } from './dialects/native/index.js'
 import type { FastifyInstance, onResponseHookHandler } from 'fastify'
 import type { Config } from '../config.js'
@@ -47,7 +47,8 @@ export function registerMetrics(app: FastifyInstance, metrics: Metrics, config: 
 /** What a `--role worker` process serves on PORT when metrics are on: `/metrics` and `/healthz`. */
 export function buildMetricsApp(metrics: Metrics, config: MetricsConfig): FastifyInstance {
   const app = Fastify({ logger: false, forceCloseConnections: true })
-  registerErrorHandling(app, new Map(), nativeDialect)
+  // No dialects here: every error in the native shape, and nothing to await.
+  void registerErrorHandling(app, dialectErrors(new Map(), nativeDialect), new Map())
   registerMetrics(app, metrics, config)
   app.get('/healthz', async () => ({ ok: true }))
   return app

@@ -1,6 +1,7 @@
 import { z, type ZodType } from 'zod'
 import { AppError } from '../errors.js'
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify'
+import { BEFORE_BODY } from './plugins/auth.js'
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, RouteShorthandOptions } from 'fastify'
 
 export interface RouteSpec<B extends ZodType, Q extends ZodType, P extends ZodType> {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE'
@@ -40,7 +41,7 @@ export interface OpenApiOperation {
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Which dialect formats this route's errors (set by `defineRoute`). */
+    /** The dialect a route belongs to (set by `defineRoute`); its errors take that shape through the dialect's plugin scope. */
     dialect?: string
   }
   interface FastifyInstance {
@@ -96,11 +97,16 @@ export function defineRoute<B extends ZodType = ZodType<undefined>, Q extends Zo
     consumes: spec.consumes ?? ['application/json'],
     public: !spec.preHandler,
   })
+  // Header-only hooks (authentication) run on request; the rest once the body is parsed.
+  const hooks = spec.preHandler === undefined ? [] : [spec.preHandler].flat()
+  const early = hooks.filter((h) => BEFORE_BODY in h) as unknown as onRequestAsyncHookHandler[]
+  const late = hooks.filter((h) => !(BEFORE_BODY in h))
   app.route({
     method: spec.method,
     url: spec.url,
     config: { dialect: spec.dialect },
-    ...(spec.preHandler ? { preHandler: spec.preHandler } : {}),
+    ...(early.length > 0 ? { onRequest: early } : {}),
+    ...(late.length > 0 ? { preHandler: late } : {}),
     handler: async (req, reply) => {
       const parse = <T extends ZodType | undefined>(schema: T, value: unknown, where: 'body' | 'query' | 'params') => {
         if (!schema) return undefined

@@ -9,8 +9,8 @@ export type ImageInput = { [K in keyof ImageParams]?: unknown }
 export interface ValidateOptions {
   /** Canonical field → the name the calling dialect uses, so errors name the client's field. */
   fields?: Partial<Record<string, string>>
-  /** Returns a rule the URL breaks, or null when it may be used. */
-  checkUrl?: (url: string) => string | null
+  /** Returns a rule the URL breaks, or null when it may be used; `field` is the client's name for it. */
+  checkUrl?: (url: string, field: string) => string | null
 }
 
 class Checker {
@@ -57,7 +57,7 @@ class Checker {
   url(field: string, v: unknown): string {
     if (typeof v !== 'string' || v.length === 0) this.fail(field, 'must be a URL string')
     if (v.length > 4096) this.fail(field, 'must be at most 4096 characters')
-    const broken = this.opts.checkUrl?.(v) ?? basicUrlRule(v)
+    const broken = this.opts.checkUrl?.(v, this.name(field)) ?? basicUrlRule(v)
     if (broken) this.fail(field, broken)
     return v
   }

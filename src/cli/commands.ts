@@ -13,6 +13,8 @@ import { loadChannels } from '../providers/channels.js'
 import { checkChannelAuth } from '../providers/auth-check.js'
 import { createWebhookEndpoints } from '../webhooks/endpoints.js'
 import { checkUrlSyntax } from '../net/url-policy.js'
+import { reachesThisServer } from '../net/submit-urls.js'
+import { isActive } from '../store/active.js'
 import { loadSecretKeys } from '../secrets/key-source.js'
 import { newSecretKey } from '../secrets/secret-box.js'
 import { resealSecrets } from '../secrets/reseal.js'
@@ -207,6 +209,7 @@ export function buildCli(): Command {
       if (o.url && o.url !== 'none') {
         const r = checkUrlSyntax(o.url, { allowPrivate: config.REELAY_ALLOW_PRIVATE_URLS })
         if (!r.ok) throw new InvalidArgumentError(`--url ${r.reason}`)
+        if (reachesThisServer(o.url, config.publicUrl)) throw new InvalidArgumentError('--url must not point to this server')
       }
       await withAccounts(async (a, { store }) => {
         const key = (await a.listKeys()).find((k) => k.id === o.key)

@@ -19,6 +19,8 @@ import type { JobsTable } from '../store/schema.js'
 import { isActive } from '../store/active.js'
 import type { StoredFiles } from './stored-files.js'
 import type { Uploads } from './uploads.js'
+import { assertReadableFiles, type FileRef } from './input-files.js'
+import type { SubmitUrlVerdict, UrlUse } from '../net/submit-urls.js'
 
 export interface SubmitRequest {
   auth: AuthContext
@@ -50,7 +52,8 @@ export interface JobServiceDeps {
   files: StoredFiles
   idempotencyTtlMs: number
   resultUrlTtlSec: number
-  checkUrl?: (url: string) => string | null
+  /** The submit-time URL rule (`net/submit-urls.ts`); without it only the scheme is checked. */
+  checkUrl?: (url: string, use: UrlUse) => SubmitUrlVerdict
   /** Called after a job commits, so an in-process worker starts at once. */
   onSubmitted?: () => void
   /** Called after a cancel commits (its webhook is queued), with where the job was running. */
@@ -83,18 +86,34 @@ export function createJobService(deps: JobServiceDeps) {
   // Requests between "key seen" and "commit": a duplicate arriving meanwhile gets a 409.
   const inFlight = new Set<string>()
 
-  function validate(type: JobType, modelName: string | undefined, req: SubmitRequest): { model: CatalogModel; params: CanonicalParams; price: number } {
+  /** A webhook URL's broken rule, or null. */
+  function webhookUrlRule(url: string): string | null {
+    const v = deps.checkUrl?.(url, 'webhook')
+    return v && !v.ok ? v.reason : null
+  }
+
+  function validate(type: JobType, modelName: string | undefined, req: SubmitRequest): { model: CatalogModel; params: CanonicalParams; price: number; files: FileRef[] } {
     const model = resolveModel(modelName ?? DEFAULT_MODEL[type])
     const modelField = req.fields?.model ?? 'model'
     if (!model) throw new AppError('invalid_request', `\`${modelField}\` is not a known model`, { field: modelField })
     if (model.type !== type) throw new AppError('invalid_request', `\`${modelField}\` ${model.id} is not ${type === 'image' ? 'an image' : 'a video'} model`, { field: modelField })
-    const opts: ValidateOptions = { ...(req.fields ? { fields: req.fields } : {}), ...(deps.checkUrl ? { checkUrl: deps.checkUrl } : {}) }
+    const files: FileRef[] = []
+    const check = deps.checkUrl
+    const checkUrl = check
+      ? (url: string, field: string) => {
+          const v = check(url, 'reference')
+          if (!v.ok) return v.reason
+          if (v.fileKey) files.push({ field, key: v.fileKey })
+          return null
+        }
+      : undefined
+    const opts: ValidateOptions = { ...(req.fields ? { fields: req.fields } : {}), ...(checkUrl ? { checkUrl } : {}) }
     if (model.type === 'video') {
       const params = validateVideo(model, req.input as VideoInput, opts)
-      return { model, params, price: priceVideo(prices, model.id, params, Math.max(...model.durations)) }
+      return { model, params, price: priceVideo(prices, model.id, params, Math.max(...model.durations)), files }
     }
     const params = validateImage(model, req.input as ImageInput, opts)
-    return { model, params, price: priceImage(prices, model.id, params) }
+    return { model, params, price: priceImage(prices, model.id, params), files }
   }
 
   async function findOwned(accountId: string, id: string): Promise<JobsTable | undefined> {
@@ -107,12 +126,13 @@ export function createJobService(deps: JobServiceDeps) {
       throw new AppError('invalid_request', `\`Idempotency-Key\` must be 1–${MAX_IDEMPOTENCY_KEY} characters`, { field: 'Idempotency-Key' })
     }
     // Validation first: a rejected request records nothing, so a corrected retry with the same key works.
-    const { model, params, price } = validate(req.type, req.model, req)
+    const { model, params, price, files } = validate(req.type, req.model, req)
     if (req.webhookUrl !== undefined) {
       const field = req.fields?.webhookUrl ?? 'webhookUrl'
-      const broken = deps.checkUrl?.(req.webhookUrl) ?? null
+      const broken = webhookUrlRule(req.webhookUrl)
       if (broken) throw new AppError('invalid_request', `\`${field}\` ${broken}`, { field })
     }
+    await assertReadableFiles(store, req.auth.accountId, files)
     const flightKey = key === undefined ? undefined : `${req.auth.accountId}\u0000${key}`
     if (flightKey) {
       if (inFlight.has(flightKey)) throw new AppError('idempotency_conflict', 'A request with this Idempotency-Key is still being processed; retry shortly.', { field: 'Idempotency-Key' })
@@ -349,7 +369,7 @@ export function createJobService(deps: JobServiceDeps) {
     return validate(type, modelName, req).price
   }
 
-  return { checkUrl: (u: string) => deps.checkUrl?.(u) ?? null, submit, get, existsElsewhere, list, cancel, remove, waitForTerminal, resultOutputs, verifiedResultOutputs, usage: (auth: AuthContext) => usageOf(db, prices, clock.now(), auth), sweepIdempotencyKeys, quote, storage: deps.storage, files: deps.files, uploads: deps.uploads }
+  return { checkUrl: webhookUrlRule, submit, get, existsElsewhere, list, cancel, remove, waitForTerminal, resultOutputs, verifiedResultOutputs, usage: (auth: AuthContext) => usageOf(db, prices, clock.now(), auth), sweepIdempotencyKeys, quote, storage: deps.storage, files: deps.files, uploads: deps.uploads }
 }
 
 export type JobService = ReturnType<typeof createJobService>

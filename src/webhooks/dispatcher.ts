@@ -22,6 +22,8 @@ export interface DispatcherDeps {
   /** How long a claimed attempt is ours; after a crash another process retries it after this. */
   leaseMs: number
   policy: UrlPolicy
+  /** True for a URL on this server: never sent to, whenever and however it was stored. */
+  isSelf?: (url: string) => boolean
   /** The payload in the shape of the dialect that created the job. */
   render(delivery: WebhookDeliveriesTable): Promise<unknown>
   /** The retry schedule of the dialect that created the job, when it documents its own. */
@@ -74,6 +76,7 @@ export function createWebhookDispatcher(deps: DispatcherDeps) {
     let error: string | null = null
     let snippet: string | null = null
     try {
+      if (deps.isSelf?.(d.url)) throw new SafeFetchError('address_not_allowed', 'the webhook URL points to this server')
       const res = await safeFetch(d.url, {
         policy: deps.policy,
         method: 'POST',

@@ -6,7 +6,7 @@ import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError, type ErrorCode } from '../../src/errors.js'
 import { DIALECTS } from '../../src/api/dialects/index.js'
-import { registerErrorHandling } from '../../src/api/plugins/errors.js'
+import { dialectErrors, registerErrorHandling } from '../../src/api/plugins/errors.js'
 import { createHarness, type Harness } from '../support/harness.js'
 import { ledgerViolations } from '../support/ledger-check.js'
 
@@ -208,7 +208,8 @@ describe('answers clients read', () => {
 describe('Retry-After on every 429 and 503, in every dialect', () => {
   it('is set from the status each dialect answers with, even when the error names no delay', async () => {
     const app = Fastify()
-    registerErrorHandling(app, new Map(DIALECTS.map((d) => [d.name, d])), DIALECTS[0]!)
+    const byName = new Map(DIALECTS.map((d) => [d.name, d]))
+    await registerErrorHandling(app, dialectErrors(byName, DIALECTS[0]!), byName)
     const PATHS: Record<string, string> = { native: '/v1/x', tasks: '/api/v1/x', jobs: '/api/v1/jobs/x', open: '/api/open/v1/x', openai: '/v1/videos/x' }
     for (const [dialect, path] of Object.entries(PATHS)) {
       app.get(path, { config: { dialect } }, async (req) => {

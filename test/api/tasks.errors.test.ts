@@ -257,6 +257,10 @@ describe('formatError maps every internal code onto the 001 table', () => {
       concurrency_limited: 'service_busy',
       service_unavailable: 'service_busy',
       file_unavailable: 'not_found',
+      request_timeout: 'invalid_request',
+      uri_too_long: 'invalid_request',
+      expectation_failed: 'invalid_request',
+      headers_too_large: 'invalid_request',
     }
     for (const code of Object.keys(errorTable) as (keyof typeof errorTable)[]) {
       const { status, body } = tasksDialect.formatError(new AppError(code), 'req_1') as { status: number; body: { error: { code: string; requestId: string } } }

@@ -34,6 +34,8 @@ export async function createHarness(opts: HarnessOptions = {}) {
     REELAY_DATA_DIR: dir,
     REELAY_LOG_LEVEL: 'silent',
     REELAY_SQLITE_SYNCHRONOUS: 'NORMAL',
+    // Test processes share starved CPUs; a busy loop there is not overload to shed.
+    REELAY_SHED_EVENT_LOOP_DELAY_MS: '0',
     ...(pgSchema ? { DATABASE_URL: pgSchema.url } : {}),
     ...opts.env,
   })

@@ -10,8 +10,18 @@ declare module 'fastify' {
   }
 }
 
-/** Bearer auth, then the plan's request rate: 401 and 429 come before any idempotency work. */
+/** Marks a hook that needs only the headers: `defineRoute` runs it on request, before the body is read. */
+export const BEFORE_BODY = Symbol('reelay.beforeBody')
+
+/**
+ * Bearer auth, then the plan's request rate: 401 and 429 come before any idempotency work, and
+ * before the body is read, so an anonymous caller cannot make the server read a large body.
+ */
 export function authenticate(deps: AppDeps) {
+  return Object.assign(authenticateRequest(deps), { [BEFORE_BODY]: true })
+}
+
+function authenticateRequest(deps: AppDeps) {
   return async function (req: FastifyRequest, _reply: FastifyReply): Promise<void> {
     const header = req.headers.authorization
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null

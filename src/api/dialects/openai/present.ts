@@ -32,6 +32,10 @@ const ERRORS: Record<ErrorCode, { status: number; type: string; code: string | n
   service_unavailable: { status: 503, type: 'server_error', code: 'service_unavailable' },
   file_unavailable: { status: 410, type: 'invalid_request_error', code: 'file_unavailable' },
   service_busy: { status: 503, type: 'server_error', code: 'service_busy' },
+  request_timeout: { status: 408, type: 'invalid_request_error', code: 'request_timeout' },
+  uri_too_long: { status: 414, type: 'invalid_request_error', code: 'uri_too_long' },
+  expectation_failed: { status: 417, type: 'invalid_request_error', code: 'expectation_failed' },
+  headers_too_large: { status: 431, type: 'invalid_request_error', code: 'headers_too_large' },
 }
 
 export function formatOpenAIError(err: AppError): { status: number; body: OpenAIErrorBody } {

@@ -51,6 +51,11 @@ const CODE_MAP: Record<ErrorCode, TaskErrorCode> = {
   // 001 has no 410: a lost result reads as gone, like an unknown task.
   file_unavailable: 'not_found',
   service_busy: 'service_busy',
+  // Protocol errors: the 001 table has only invalid_request for a request the server cannot take.
+  request_timeout: 'invalid_request',
+  uri_too_long: 'invalid_request',
+  expectation_failed: 'invalid_request',
+  headers_too_large: 'invalid_request',
 }
 
 // The 001 document sends one, but clients of the live service omit it: optional, and when
