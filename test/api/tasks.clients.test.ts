@@ -139,6 +139,9 @@ describe('POST /api/v1/video/seedance25', () => {
     // The studio picked 5 s: 5 × 48 captured, read from the ledger, not from the quoted price.
     expect(done).toMatchObject({ status: 'completed', output: { video_url: expect.any(String) }, credits_used: 240, credits_refunded: 1_200 })
     expect(await usage(c.auth)).toMatchObject({ balance: 9_760, reserved: 0 })
+    // Through the OpenAI API the same video reads as the 5 s it came out as, not -1.
+    const asVideo = (await h.app.inject({ method: 'GET', url: `/v1/videos/${sub.id.replace('sd2_', 'video_')}`, headers: c.auth })).json()
+    expect(asVideo).toMatchObject({ status: 'completed', seconds: '5', size: '1280x720' })
   })
 
   it('takes 4–30 s and 1080p, at its own price', async () => {

@@ -1,7 +1,7 @@
 import { jobErrorTable, type AppError, type ErrorCode } from '../../../errors.js'
 import { imageDimensions, videoDimensions } from '../../../media/dimensions.js'
 import { toDialectId } from '../id-forms.js'
-import type { ImageParams, VideoParams } from '../../../domain/params.js'
+import { AUTO_DURATION, type ImageParams, type VideoParams } from '../../../domain/params.js'
 import type { Job } from '../../../jobs/job-model.js'
 
 /** OpenAI's error body: `{error: {message, type, param, code}}`. */
@@ -85,7 +85,7 @@ export function outputSize(job: Job): string {
   let d: { width: number; height: number }
   if (job.type === 'video') {
     const p = job.params as VideoParams
-    d = videoDimensions(p.resolution, p.aspectRatio)
+    d = p.size ?? videoDimensions(p.resolution, p.aspectRatio)
   } else {
     const p = job.params as ImageParams
     d = imageDimensions(p.resolution, p.aspectRatio)
@@ -112,7 +112,8 @@ export function presentVideo(job: Job) {
     expires_at: null,
     error: status === 'failed' ? { code: jobErrorCode(job.error?.code ?? 'generation_failed'), message: job.error?.message || jobErrorTable.generation_failed } : null,
     prompt: p.prompt,
-    seconds: String(p.durationSec),
+    // -1 ("the model picks") reads as the length made once there is an output.
+    seconds: String(p.durationSec === AUTO_DURATION && job.outputs[0]?.durationSec ? Math.round(job.outputs[0].durationSec) : p.durationSec),
     size: outputSize(job),
     remixed_from_video_id: null,
   }
