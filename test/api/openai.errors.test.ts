@@ -146,6 +146,22 @@ describe('not found, conflicts, quota and rate limits', () => {
     expect(res.status).toBe(404)
   })
 
+  it('answers an unknown route under /v1/videos/ in the OpenAI shape, even when it begins like /v1/videos/generate', async () => {
+    const res = await h.app.inject({ method: 'PATCH', url: '/v1/videos/generated-clips/x' })
+    expect(res.statusCode).toBe(404)
+    expect(res.json()).toEqual({ error: { message: expect.any(String), type: 'invalid_request_error', param: null, code: 'not_found' } })
+  })
+
+  it('names no field (param null, not "") for a file part without a field name', async () => {
+    const c = await h.customer()
+    const b = 'fuzzb0undary'
+    const payload = `--${b}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\na cat on a mat\r\n--${b}\r\nContent-Disposition: form-data; name=""; filename="a.png"\r\nContent-Type: image/png\r\n\r\nxx\r\n--${b}--\r\n`
+    const res = await h.app.inject({ method: 'POST', url: '/v1/videos', headers: { ...c.auth, 'content-type': `multipart/form-data; boundary=${b}` }, payload })
+    expect(res.statusCode).toBe(400)
+    expect(res.json().error).toMatchObject({ type: 'invalid_request_error', param: null, message: expect.stringMatching(/has no field name/) })
+    expect(await usageOf(c.auth)).toMatchObject({ reserved: 0 })
+  })
+
   it('ConflictError when an Idempotency-Key is reused with a different body', async () => {
     const c = await h.customer(10_000)
     const sdk = client(c.key)

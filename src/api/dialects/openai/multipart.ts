@@ -171,6 +171,7 @@ export function multipartReader(config: Config, fileFields: FileFields): preHand
           const field = part.fieldname.replace(/\[\]$/, '')
           current = field
           const allowed = fileFields[field]
+          if (!allowed && !field) throw new AppError('invalid_request', `A file part has no field name (expected ${Object.keys(fileFields).join(' or ')})`)
           if (!allowed) {
             throw new AppError('invalid_request', `\`${field}\` is not a file field of this endpoint (expected ${Object.keys(fileFields).join(' or ')})`, { field })
           }

@@ -42,7 +42,7 @@ export function formatOpenAIError(err: AppError): { status: number; body: OpenAI
   const e = ERRORS[err.code] ?? ERRORS.internal_error
   let code = e.code
   if (err.code === 'invalid_request') code = !err.field ? null : /is required/.test(err.message) ? 'missing_required_parameter' : 'invalid_value'
-  return { status: e.status, body: errorBody(err.message, e.type, code, err.field ?? null) }
+  return { status: e.status, body: errorBody(err.message, e.type, code, err.field || null) }
 }
 
 /** How a failed image job is answered: moderation refusals are the client's 400, the rest ours. */
