@@ -21,7 +21,8 @@ export const DIALECT_PREFIXES: ReadonlyArray<readonly [prefix: string, dialect: 
 ]
 
 export function dialectNameForPath(url: string): string | undefined {
-  const path = url.split('?')[0] ?? ''
+  // A request line may carry the absolute form (`GET http://host/v1/videos HTTP/1.1`).
+  const path = url.replace(/^[a-z][a-z\d+.-]*:\/\/[^/]*/i, '').split('?')[0] ?? ''
   let best: readonly [string, string] | undefined
   for (const entry of DIALECT_PREFIXES) {
     const [prefix] = entry

@@ -28,7 +28,8 @@ export const KNOWN_UNTIL_MERGED: { item: number; what: string; matches(p: Probe,
   {
     item: 5,
     what: "Fastify's and Node's own errors (FST_ERR_BAD_URL, 414, 431, 417, 'Client Error') leave the dialect's shape and carry no x-request-id",
-    matches: (_p, a) => a.status < 500 && (a.body.includes('"code":"FST_ERR_') || a.body === '' || a.body.includes('"Client Error"')),
+    // Fastify's and Node's default bodies: `{error, code: FST_ERR_…, statusCode}`, or empty.
+    matches: (_p, a) => a.status < 500 && (a.body.includes('"code":"FST_ERR_') || a.body.includes('"statusCode":') || a.body === ''),
   },
 ]
 
