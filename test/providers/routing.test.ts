@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -7,6 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, type Harness } from '../support/harness.js'
 import { ledgerViolations } from '../support/ledger-check.js'
 import { startFakeArk, type FakeArk } from '../support/fakes/ark-server.js'
+import { writeArkChannels } from '../support/ark-channels.js'
 
 let video: Uint8Array
 beforeAll(() => {
@@ -27,26 +28,7 @@ afterEach(async () => {
 async function setup(channels: { id: string; fake: FakeArk; priority: number; maxConcurrent?: number; timeoutMs?: number }[], extraEnv: Record<string, string> = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'channels-'))
   const file = path.join(dir, 'channels.json')
-  const env: Record<string, string> = { REELAY_CHANNELS_FILE: file, REELAY_ALLOW_PRIVATE_URLS: '1' }
-  writeFileSync(
-    file,
-    JSON.stringify({
-      channels: channels.map((c) => {
-        env[`KEY_${c.id.toUpperCase()}`] = c.fake.apiKey
-        return {
-          id: c.id,
-          provider: 'ark',
-          baseUrl: c.fake.url,
-          apiKeyEnv: `KEY_${c.id.toUpperCase()}`,
-          models: { 'seedance-2.0': 'dreamina-seedance-2-0-260128' },
-          priority: c.priority,
-          maxConcurrent: c.maxConcurrent ?? 100,
-          ratePerSecond: 1000,
-          options: { timeoutMs: c.timeoutMs ?? 300 },
-        }
-      }),
-    }),
-  )
+  const env = { REELAY_CHANNELS_FILE: file, REELAY_ALLOW_PRIVATE_URLS: '1', ...writeArkChannels(file, channels) }
   h = await createHarness({ env: { ...env, ...extraEnv } })
   return h.customer(100_000, 'pro')
 }
