@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { createCallbacks, createScript, MIN_MP4, send, sendReply, serveVideo, startFakeServer, videoControls, type FakeReply, type FakeVideoUpstream, type Incoming, type Preset, type RecordedRequest } from './fake-kit.js'
+import { createCallbacks, createScript, MIN_MP4, send, sendReply, serveVideo, startFakeServer, videoControls, type DownloadFault, type FakeReply, type FakeVideoUpstream, type Incoming, type Preset, type RecordedRequest } from './fake-kit.js'
 
 /**
  * A fake BytePlus ModelArk / Volcengine Ark speaking the content-generation task protocol on
@@ -77,6 +77,7 @@ export async function startFakeArk(opts: FakeArkOptions = {}): Promise<FakeArk> 
   const tasks = new Map<string, FakeArkTask>()
   const requests: RecordedRequest[] = []
   const callbacks = createCallbacks()
+  const downloads: { fault: DownloadFault | null } = { fault: null }
   const scripted = createScript<FakeArkOp>()
   const outcomes: FakeArkOutcome[] = []
   let seq = 0
@@ -200,7 +201,7 @@ export async function startFakeArk(opts: FakeArkOptions = {}): Promise<FakeArk> 
 
   function handle(req: IncomingMessage, res: ServerResponse, incoming: Incoming): void {
     const { method, url: u, body } = incoming
-    if (serveVideo(res, incoming, video, (id) => tasks.has(id))) return
+    if (serveVideo(res, incoming, video, (id) => tasks.has(id), downloads.fault)) return
     const m = /^\/api\/v3\/contents\/generations\/tasks(?:\/([^/]+))?$/.exec(u.pathname)
     const id = m?.[1] ? decodeURIComponent(m[1]) : undefined
     const op: FakeArkOp | null = !m ? null : !id ? (method === 'POST' ? 'submit' : 'list') : method === 'DELETE' ? 'cancel' : 'get'
@@ -226,6 +227,6 @@ export async function startFakeArk(opts: FakeArkOptions = {}): Promise<FakeArk> 
     apiKey,
     tasks,
     requests,
-    ...videoControls({ server, callbacks, scripted, outcomes, advance, terminal: (s) => TERMINAL.has(s) }),
+    ...videoControls({ server, callbacks, scripted, downloads, outcomes, advance, terminal: (s) => TERMINAL.has(s) }),
   }
 }

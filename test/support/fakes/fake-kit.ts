@@ -9,6 +9,10 @@ export type FakeReply =
   | 'hang'
   | 'malformed'
   | 'reset'
+  /** 200 with an HTML page where JSON belongs (a proxy's error page). */
+  | 'garbage'
+  /** 200 whose body stops halfway: Content-Length promises more, then the socket closes. */
+  | 'cut'
   | 'rate-limited'
   | 'server-error'
   | 'unavailable'
@@ -57,13 +61,27 @@ export interface ReplyStyle {
   malformed: string
 }
 
+let injected = 0
+/** Scripted replies and download faults served so far by every fake in this process. */
+export const faultsInjected = (): number => injected
+
 /** Answers with `r`; 429 and 503 presets carry `Retry-After: retryAfterSec`. */
 export function sendReply(res: ServerResponse, r: FakeReply, retryAfterSec: number, style: ReplyStyle): void {
+  injected++
   if (r === 'hang') return
   if (r === 'reset') return void res.socket?.destroy()
   if (r === 'malformed') {
     res.writeHead(200, { 'content-type': 'application/json' })
     return void res.end(style.malformed)
+  }
+  if (r === 'garbage') {
+    res.writeHead(200, { 'content-type': 'text/html' })
+    return void res.end('<html><body><h1>502 Bad Gateway</h1></body></html>')
+  }
+  if (r === 'cut') {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(style.malformed.length * 2) })
+    res.write(style.malformed)
+    return void setImmediate(() => res.socket?.destroy())
   }
   const p = typeof r === 'string' ? style.presets[r] : r
   if (!p) throw new Error(`${style.name}: unknown reply ${String(r)}`)
@@ -76,6 +94,10 @@ export function createScript<Op extends string>() {
   return {
     add(op: Op, reply: FakeReply, opts: { times?: number; retryAfterSec?: number } = {}): void {
       scripted.push({ op, reply, left: opts.times ?? 1, retryAfterSec: opts.retryAfterSec ?? 2 })
+    },
+    /** Ends every scripted fault (e.g. one added with `times: Infinity`). */
+    clear(): void {
+      scripted.length = 0
     },
     take(op: Op): { reply: FakeReply; retryAfterSec: number } | undefined {
       const i = scripted.findIndex((s) => s.op === op || s.op === 'any')
@@ -165,15 +187,45 @@ export async function startFakeServer(
   }
 }
 
+/**
+ * How the result files are served while a fault is switched on: dripped slowly (still whole),
+ * cut off halfway, or replaced by an HTML page.
+ */
+export type DownloadFault = { kind: 'slow'; bytesPerChunk: number; intervalMs: number } | { kind: 'cut' } | { kind: 'garbage' }
+
 /** Serves `GET /files/{id}.mp4` for a known id; false when the request is not for a file. */
-export function serveVideo(res: ServerResponse, incoming: Incoming, video: Uint8Array, known: (id: string) => boolean): boolean {
+export function serveVideo(res: ServerResponse, incoming: Incoming, video: Uint8Array, known: (id: string) => boolean, fault: DownloadFault | null = null): boolean {
   const file = /^\/files\/([\w-]+)\.mp4$/.exec(incoming.url.pathname)
   if (incoming.method !== 'GET' || !file) return false
   if (!known(file[1] ?? '')) {
     send(res, 404)
     return true
   }
+  if (fault) injected++
+  if (fault?.kind === 'garbage') {
+    res.writeHead(200, { 'content-type': 'text/html' })
+    res.end('<html><body>Service Unavailable</body></html>')
+    return true
+  }
   res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': video.byteLength })
+  if (fault?.kind === 'cut') {
+    res.write(video.subarray(0, Math.floor(video.byteLength / 2)))
+    setImmediate(() => res.socket?.destroy())
+    return true
+  }
+  if (fault?.kind === 'slow') {
+    let at = 0
+    const drip = () => {
+      if (res.destroyed) return
+      const next = Math.min(video.byteLength, at + fault.bytesPerChunk)
+      res.write(video.subarray(at, next))
+      at = next
+      if (at >= video.byteLength) res.end()
+      else setTimeout(drip, fault.intervalMs)
+    }
+    drip()
+    return true
+  }
   res.end(video)
   return true
 }
@@ -184,8 +236,11 @@ export interface FakeVideoUpstream<Op extends string, Outcome, Status> {
   apiKey: string
   requests: RecordedRequest[]
   callbacks: RecordedCallback[]
-  /** The next `times` (default 1) requests of `op` get `reply` instead of normal handling. */
+  /** The next `times` (default 1; Infinity until `clearScript`) requests of `op` get `reply` instead of normal handling. */
   script(op: Op, reply: FakeReply, opts?: { times?: number; retryAfterSec?: number }): void
+  clearScript(): void
+  /** Switches a fault on result downloads on (or off with null). */
+  downloadFault(fault: DownloadFault | null): void
   /** Queues outcomes for the next created tasks, in order. */
   nextOutcome(...outcomes: Outcome[]): void
   /** Moves a task one step; returns the new status. */
@@ -205,11 +260,14 @@ export function videoControls<Op extends string, Outcome, Status>(parts: {
   outcomes: Outcome[]
   advance(id: string): Status
   terminal(status: Status): boolean
+  downloads: { fault: DownloadFault | null }
 }): Omit<FakeVideoUpstream<Op, Outcome, Status>, 'url' | 'apiKey' | 'requests'> {
   const { advance, terminal } = parts
   return {
     callbacks: parts.callbacks.list,
     script: parts.scripted.add,
+    clearScript: parts.scripted.clear,
+    downloadFault: (f) => void (parts.downloads.fault = f),
     nextOutcome: (...o) => void parts.outcomes.push(...o),
     advance,
     finish(id) {

@@ -1,6 +1,6 @@
 import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { createCallbacks, createScript, MIN_MP4, send, sendReply, serveVideo, startFakeServer, videoControls, type FakeReply, type FakeVideoUpstream, type Incoming, type Preset, type RecordedRequest } from './fake-kit.js'
+import { createCallbacks, createScript, MIN_MP4, send, sendReply, serveVideo, startFakeServer, videoControls, type DownloadFault, type FakeReply, type FakeVideoUpstream, type Incoming, type Preset, type RecordedRequest } from './fake-kit.js'
 
 /**
  * A fake fal.ai queue API on 127.0.0.1: `{url}` plays `https://queue.fal.run`. Requests live in
@@ -87,6 +87,7 @@ export async function startFakeFal(opts: FakeFalOptions = {}): Promise<FakeFal> 
   const queue = new Map<string, FakeFalRequest>()
   const requests: RecordedRequest[] = []
   const callbacks = createCallbacks()
+  const downloads: { fault: DownloadFault | null } = { fault: null }
   const scripted = createScript<FakeFalOp>()
   const outcomes: FakeFalOutcome[] = []
   let origin = ''
@@ -191,7 +192,7 @@ export async function startFakeFal(opts: FakeFalOptions = {}): Promise<FakeFal> 
 
   function handle(req: IncomingMessage, res: ServerResponse, incoming: Incoming): void {
     const { method, url: u, body } = incoming
-    if (serveVideo(res, incoming, video, (id) => queue.has(id))) return
+    if (serveVideo(res, incoming, video, (id) => queue.has(id), downloads.fault)) return
     if (method === 'GET' && u.pathname === '/.well-known/jwks.json') return send(res, 200, jwks)
 
     const m = /^\/(.+)\/requests\/([\w-]+)(\/status|\/cancel)?$/.exec(u.pathname)
@@ -224,6 +225,6 @@ export async function startFakeFal(opts: FakeFalOptions = {}): Promise<FakeFal> 
     requests,
     queue,
     signWebhook,
-    ...videoControls({ server, callbacks, scripted, outcomes, advance, terminal: (s) => s === 'COMPLETED' }),
+    ...videoControls({ server, callbacks, scripted, downloads, outcomes, advance, terminal: (s) => s === 'COMPLETED' }),
   }
 }

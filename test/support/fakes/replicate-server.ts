@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { createCallbacks, createScript, MIN_MP4, send, sendReply, serveVideo, startFakeServer, videoControls, type FakeReply, type FakeVideoUpstream, type Incoming, type Preset, type RecordedRequest } from './fake-kit.js'
+import { createCallbacks, createScript, MIN_MP4, send, sendReply, serveVideo, startFakeServer, videoControls, type DownloadFault, type FakeReply, type FakeVideoUpstream, type Incoming, type Preset, type RecordedRequest } from './fake-kit.js'
 
 /**
  * A fake Replicate predictions API on 127.0.0.1: `{url}` plays `https://api.replicate.com`.
@@ -84,6 +84,7 @@ export async function startFakeReplicate(opts: FakeReplicateOptions = {}): Promi
   const predictions = new Map<string, FakePrediction>()
   const requests: RecordedRequest[] = []
   const callbacks = createCallbacks()
+  const downloads: { fault: DownloadFault | null } = { fault: null }
   const scripted = createScript<FakeReplicateOp>()
   const outcomes: FakeReplicateOutcome[] = []
   let seq = 0
@@ -210,7 +211,7 @@ export async function startFakeReplicate(opts: FakeReplicateOptions = {}): Promi
 
   function handle(req: IncomingMessage, res: ServerResponse, incoming: Incoming): void {
     const { method, url: u, body } = incoming
-    if (serveVideo(res, incoming, video, (id) => predictions.has(id))) return
+    if (serveVideo(res, incoming, video, (id) => predictions.has(id), downloads.fault)) return
     const official = /^\/v1\/models\/([^/]+)\/([^/]+)\/predictions$/.exec(u.pathname)
     const one = /^\/v1\/predictions\/([\w-]+)(\/cancel)?$/.exec(u.pathname)
     const op: FakeReplicateOp | null =
@@ -251,6 +252,6 @@ export async function startFakeReplicate(opts: FakeReplicateOptions = {}): Promi
     predictions,
     requests,
     signWebhook,
-    ...videoControls({ server, callbacks, scripted, outcomes, advance, terminal: (s) => TERMINAL.has(s) }),
+    ...videoControls({ server, callbacks, scripted, downloads, outcomes, advance, terminal: (s) => TERMINAL.has(s) }),
   }
 }
