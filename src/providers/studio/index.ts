@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { imageDimensions, videoDimensions } from '../../media/dimensions.js'
@@ -35,10 +35,13 @@ function seedOf(job: ProviderJob, seed: number): number {
  */
 export function createStudioProvider(opts: StudioOptions): Provider {
   async function render(job: ProviderJob, tmpDir: string): Promise<ProviderOutput[]> {
+    // Unique per render: a worker whose lease ran out may still be rendering the same job when
+    // the next owner starts, and each deletes its own files when it is done with them.
+    const base = path.join(tmpDir, `${job.id}-${randomUUID()}-studio`)
     if (job.type === 'video') {
       const p = job.params as VideoParams
       const { width, height } = p.size ?? videoDimensions(p.resolution, p.aspectRatio)
-      const out = path.join(tmpDir, `${job.id}-studio.mp4`)
+      const out = `${base}.mp4`
       // "The model picks" (-1): studio picks the model's default length.
       const durationSec = p.durationSec === AUTO_DURATION ? autoSeconds(job.model) : p.durationSec
       await renderVideo({ prompt: p.prompt, seed: seedOf(job, p.seed), width, height, durationSec, audio: p.generateAudio, outPath: out })
@@ -49,7 +52,7 @@ export function createStudioProvider(opts: StudioOptions): Provider {
     const outputs: ProviderOutput[] = []
     for (let i = 0; i < p.n; i++) {
       const bytes = await renderImage({ prompt: p.prompt, seed: seedOf(job, p.seed), width, height, format: p.format, index: i })
-      const file = path.join(tmpDir, `${job.id}-studio-${i}.${p.format === 'png' ? 'png' : 'jpg'}`)
+      const file = `${base}-${i}.${p.format === 'png' ? 'png' : 'jpg'}`
       await writeFile(file, bytes)
       outputs.push({ kind: 'file', path: file, mime: p.format === 'png' ? 'image/png' : 'image/jpeg' })
     }
