@@ -19,7 +19,8 @@ const PRICE = 20 // gpt-image-2, LOW, 1K
 describe(`kill -9 storm on ${TEST_DB}`, () => {
   it(`keeps every acknowledged job exactly once and the ledger exact through ${KILLS} kills`, async () => {
     const d = await prepareDeployment('reelay-storm-', 10_000_000)
-    const common = { ...d.env, REELAY_LEASE_MS: '1000', REELAY_WORKER_IDLE_MS: '20', REELAY_WORKER_CONCURRENCY: '2' }
+    // A lease shorter than a loaded machine's render would let owners steal every job from each other.
+    const common = { ...d.env, REELAY_LEASE_MS: '3000', REELAY_WORKER_IDLE_MS: '20', REELAY_WORKER_CONCURRENCY: '2' }
     const ports = TEST_DB === 'postgres' ? [String(await freePort()), String(await freePort())] : [String(await freePort())]
     const role = TEST_DB === 'postgres' ? 'api' : 'all'
     // procs[i] is restarted with specs[i] after each kill.

@@ -23,7 +23,8 @@ export async function startServer(env: Record<string, string>, role = 'all'): Pr
   })
   if (role === 'worker') return child
   const url = `http://127.0.0.1:${env.PORT}/healthz`
-  for (let i = 0; i < 300; i++) {
+  // Up to a minute: on a loaded 2-core machine tsx alone can take tens of seconds to start.
+  for (let i = 0; i < 1_200; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`)
     const ok = await fetch(url).then((r) => r.ok, () => false)
     if (ok) return child

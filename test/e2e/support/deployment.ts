@@ -45,5 +45,6 @@ export async function waitForQuiet(store: Store, maxMs = 180_000): Promise<void>
     if (left.length === 0) return
     await sleep(200)
   }
-  throw new Error('jobs still active')
+  const stuck = await store.db.selectFrom('jobs').select(['id', 'status', 'attempt', 'leaseOwner', 'leaseExpiresAt', 'nextRunAt', 'channel', 'errorDetail']).where('status', 'in', ['queued', 'processing']).limit(5).execute()
+  throw new Error(`jobs still active, e.g. ${JSON.stringify(stuck)} at ${Date.now()}`)
 }
