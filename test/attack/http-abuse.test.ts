@@ -69,7 +69,7 @@ const ABUSES: Abuse[] = [
   { name: 'raw-bytes-url', target: (p) => p, bytes: (p, a) => Buffer.concat([Buffer.from(`GET ${p}`), Buffer.from([0xff, 0xfe, 0x80]), Buffer.from(` HTTP/1.1\r\n${host}\r\n${a}\r\nConnection: close\r\n\r\n`)]) },
   { name: 'nul-in-url', target: (p) => p, bytes: (p, a) => line('GET', `${p}\u0000x`, [host, a]) },
   { name: 'garbage-line', target: () => '/', bytes: () => 'HELLO THERE\r\n\r\n' },
-  { name: 'http-0.9', target: () => '/', bytes: (p) => `GET ${p}\r\n\r\n` },
+  { name: 'http-0.9', target: (p) => p, bytes: (p) => `GET ${p}\r\n\r\n` },
   { name: 'http-2-preface', target: () => '/', bytes: () => 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n' },
   { name: 'lowercase-method', target: (p) => p, bytes: (p, a) => line('get', p, [host, a]) },
   { name: 'unknown-method', target: (p) => p, bytes: (p, a) => line('BREW', p, [host, a]) },
