@@ -16,7 +16,7 @@ describe('studio renders of one job by two owners', () => {
   it('write separate files, so one owner cleaning up cannot take the other’s output away', async () => {
     const studio = createStudioProvider({ latencyMs: 0, failureRate: 0 })
     const job = { ...imageJob(imageParams({ n: 2 }), 'gpt-image-2', 'job_01race'), submittedAt: 0 }
-    const ctx = providerContext({ id: 'studio', provider: 'studio', baseUrl: 'local', apiKey: '' }, { clock: new ManualClock(0), tmpDir: dir })
+    const ctx = providerContext({ id: 'studio', provider: 'studio', baseUrl: 'local', apiKey: '', models: {} }, { clock: new ManualClock(0), tmpDir: dir })
     const [a, b] = await Promise.all([studio.get('studio_job_01race', job, ctx), studio.get('studio_job_01race', job, ctx)])
     if (a.state !== 'succeeded' || b.state !== 'succeeded') throw new Error('expected two renders')
     const paths = (o: typeof a.outputs) => o.map((x) => (x.kind === 'file' ? x.path : ''))
