@@ -26,11 +26,6 @@ export interface Probe {
  */
 export const KNOWN_UNTIL_MERGED: { item: number; what: string; matches(p: Probe, a: Answer, problems: string[]): boolean }[] = [
   {
-    item: 1,
-    what: 'a second SQLite writer (another server, or the CLI) makes submits fail with 500 (SQLITE_BUSY)',
-    matches: (p, a) => p.kind === 'second-writer' && a.status === 500,
-  },
-  {
     item: 5,
     what: "Fastify's and Node's own errors (FST_ERR_BAD_URL, 414, 431, 417, 'Client Error') leave the dialect's shape and carry no x-request-id",
     // Fastify's and Node's default bodies: `{error, code: FST_ERR_…, statusCode}`, or empty.
