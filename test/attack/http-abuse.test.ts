@@ -90,7 +90,8 @@ describe('HTTP protocol abuse over a real socket', () => {
         if (a === null) return void stats.silent++
         const target = abuse.target(path)
         const method = /^(\w+) /.exec(abuse.bytes(path, '').toString())?.[1]?.toUpperCase() ?? 'GET'
-        const problems = answerProblems(dialectsForPath(routes, method, new URL(target, 'http://x').pathname), a)
+        // A request Node cannot parse has no trustworthy path: the default (native) shape is right too.
+        const problems = answerProblems([...dialectsForPath(routes, method, new URL(target, 'http://x').pathname), 'native'], a)
         if (isRejected(a) && (await chargeSnapshot(h.rt.store)) !== before) problems.push(`a rejected request (${a.status}) changed the ledger, jobs or keys`)
         if (problems.length === 0) return
         const item = knownDefect({ method, url: target, kind: abuse.name }, a as Answer, problems)

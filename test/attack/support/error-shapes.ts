@@ -31,10 +31,14 @@ const OPENAI_TYPES: Record<number, string[]> = {
   401: ['authentication_error'],
   403: ['permission_error'],
   404: ['invalid_request_error'],
+  408: ['invalid_request_error'],
   409: ['invalid_request_error'],
   410: ['invalid_request_error'],
   413: ['invalid_request_error'],
+  414: ['invalid_request_error'],
   415: ['invalid_request_error'],
+  417: ['invalid_request_error'],
+  431: ['invalid_request_error'],
   429: ['insufficient_quota', 'requests'],
 }
 

@@ -27,9 +27,8 @@ export interface Probe {
 export const KNOWN_UNTIL_MERGED: { item: number; what: string; matches(p: Probe, a: Answer, problems: string[]): boolean }[] = [
   {
     item: 5,
-    what: "Fastify's and Node's own errors (FST_ERR_BAD_URL, 414, 431, 417, 'Client Error') leave the dialect's shape and carry no x-request-id",
-    // Fastify's and Node's default bodies: `{error, code: FST_ERR_…, statusCode}`, or empty.
-    matches: (_p, a) => a.status < 500 && (a.body.includes('"code":"FST_ERR_') || a.body.includes('"statusCode":') || a.body === ''),
+    what: "Node's own 400 for an HTTP/1.1 request without Host (sent before any hook runs): empty body, no x-request-id",
+    matches: (p, a) => p.kind === 'no-host' && a.status === 400 && a.body === '',
   },
 ]
 
