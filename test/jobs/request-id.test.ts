@@ -28,7 +28,7 @@ async function start(env: Record<string, string> = {}): Promise<{ rt: Runtime; a
       cb()
     },
   })
-  const config = loadConfig({ REELAY_DATA_DIR: dir, REELAY_SQLITE_SYNCHRONOUS: 'NORMAL', ...(pg ? { DATABASE_URL: pg.url } : {}), ...env })
+  const config = loadConfig({ REELAY_DATA_DIR: dir, REELAY_SQLITE_SYNCHRONOUS: 'NORMAL', REELAY_SHED_EVENT_LOOP_DELAY_MS: '0', ...(pg ? { DATABASE_URL: pg.url } : {}), ...env })
   const rt = await createRuntime(config, { clock: new ManualClock(Date.now()), logger: pino({ level: 'info' }, sink) })
   const app = await buildApp(rt.appDeps, { logger: false })
   done.push(async () => {

@@ -23,7 +23,7 @@ async function deployment() {
   const pg = TEST_DB === 'postgres' ? await freshPgSchema() : null
   const clock = new ManualClock(Date.now())
   const open: Runtime[] = []
-  const env = (extra: Record<string, string> = {}) => ({ REELAY_DATA_DIR: dir, REELAY_LOG_LEVEL: 'silent' as const, ...(pg ? { DATABASE_URL: pg.url } : {}), ...extra })
+  const env = (extra: Record<string, string> = {}) => ({ REELAY_DATA_DIR: dir, REELAY_LOG_LEVEL: 'silent' as const, REELAY_SHED_EVENT_LOOP_DELAY_MS: '0', ...(pg ? { DATABASE_URL: pg.url } : {}), ...extra })
   return {
     dir,
     clock,
