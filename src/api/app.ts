@@ -64,11 +64,10 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
     // Answered before the body was read (a 401, a shed request): close rather than read the rest.
     if (!req.raw.complete) void reply.header('connection', 'close')
   })
-  await registerLoadShedding(app, config, opts.shedding)
+  // Error handling first: a root route takes the handler in effect when it is registered.
   await registerErrorHandling(app, errors, byName)
-  // After the error handler (a route keeps the handler set when it was added: a 401 from
-  // /metrics is in the API's shape), before the routes (each gets its counting hook).
   if (deps.metrics) registerMetrics(app, deps.metrics, deps.config)
+  await registerLoadShedding(app, config, opts.shedding)
   // Each dialect is its own plugin scope, so its errors take its shape whatever the path.
   for (const d of DIALECTS) {
     await app.register(async (scope) => {
