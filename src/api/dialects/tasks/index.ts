@@ -56,6 +56,8 @@ const CODE_MAP: Record<ErrorCode, TaskErrorCode> = {
   uri_too_long: 'invalid_request',
   expectation_failed: 'invalid_request',
   headers_too_large: 'invalid_request',
+  // 001's table has no code for it; the message names the field and why it could not be fetched.
+  reference_unavailable: 'invalid_request',
 }
 
 // The 001 document sends one, but clients of the live service omit it: optional, and when
