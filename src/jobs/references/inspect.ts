@@ -38,7 +38,7 @@ export function createInspector(opts: { tmpDir: string; concurrency: number }) {
       // An MP4 or MOV without a picture is audio (M4A); one with only a cover image is too.
       const kind: MediaKind = type.kind === 'video' && (!info.videoCodec || info.mime === 'audio/mp4') ? 'audio' : type.kind
       const mime = kind === 'audio' && type.kind === 'video' ? 'audio/mp4' : type.mime
-      if (kind !== 'image' && info.durationSec === null) throw new ReferenceProblem('invalid', `must be ${NAMES[want]} that can be read (the file is damaged or truncated)`)
+      if (kind === 'image' ? !info.width || !info.height : info.durationSec === null) throw new ReferenceProblem('invalid', `must be ${NAMES[want]} that can be read (the file is damaged or truncated)`)
       return { kind, mime, ext: type.ext, width: info.width, height: info.height, durationSec: info.durationSec, videoCodec: info.videoCodec, hasAudio: info.hasAudio }
     } catch (err) {
       if (err instanceof ReferenceProblem) throw err
