@@ -45,21 +45,28 @@ export async function renderFromInputs(opts: RenderFromInputsOptions): Promise<v
     args.push(...a)
     return n++
   }
-  // The prompt's own picture and tone, always built so an unused branch can be discarded.
-  const generated = buildVideoGraph({ prompt: opts.prompt, seed: opts.seed, width: W, height: H, durationSec: D, audio: opts.audio, fps: FPS })
-  graph.push(generated)
-  if (opts.audio) audioOut = '[aout]'
+  // The prompt's own picture and tone. Their sources never end, so only the branches used are
+  // kept: an unused one would be pulled forever.
+  const generated = buildVideoGraph({ prompt: opts.prompt, seed: opts.seed, width: W, height: H, durationSec: D, audio: true, fps: FPS }).split(';')
+  const tone = generated.filter((p) => p.endsWith('[aout]'))
+  const picture = generated.filter((p) => !p.endsWith('[aout]'))
+  const sound = (opts.references ?? []).find((r) => r.kind === 'audio')
+  if (opts.audio && !(sound && !opts.firstFrame)) {
+    graph.push(...tone)
+    audioOut = '[aout]'
+  }
 
   if (opts.firstFrame) {
     const a = input('-loop', '1', '-framerate', String(FPS), '-t', String(D), '-i', opts.firstFrame)
     graph.push(`[${a}:v]${fill(W, H)}[start]`)
     if (opts.lastFrame) {
       const b = input('-loop', '1', '-framerate', String(FPS), '-t', String(D), '-i', opts.lastFrame)
-      graph.push(`[${b}:v]${fill(W, H)}[end]`, '[vout]nullsink')
-    } else graph.push('[vout]null[end]')
-    // The last frame sits at D - 1/fps: reach the end frame exactly there.
+      graph.push(`[${b}:v]${fill(W, H)}[end]`)
+    } else graph.push(...picture, '[vout]null[end]')
+    // The end fades in over the start (a per-frame alpha, far cheaper than a per-pixel blend
+    // expression), fully opaque by the last frame at D - 1/fps.
     const span = f3(Math.max(D - 1 / FPS, 1 / FPS))
-    graph.push(`[start][end]blend=all_expr='A*(1-min(T/${span},1))+B*min(T/${span},1)',trim=duration=${D}[v]`)
+    graph.push(`[end]format=yuva420p,fade=t=in:st=0:d=${span}:alpha=1[endfade]`, `[start][endfade]overlay=shortest=1:format=yuv420,format=yuv420p,trim=duration=${D}[v]`)
   } else {
     const refs = opts.references ?? []
     const visual = refs.filter((r) => r.kind !== 'audio')
@@ -69,11 +76,9 @@ export async function renderFromInputs(opts: RenderFromInputsOptions): Promise<v
       graph.push(`[${k}:v]${fill(W, H)},trim=duration=${seg},setpts=PTS-STARTPTS[m${i}]`)
       return `[m${i}]`
     })
-    graph.push('[vout]nullsink', `${labels.join('')}concat=n=${labels.length}:v=1:a=0[v]`)
-    const sound = refs.find((r) => r.kind === 'audio')
+    graph.push(`${labels.join('')}concat=n=${labels.length}:v=1:a=0[v]`)
     if (sound) {
       const k = input('-stream_loop', '-1', '-i', sound.path)
-      if (audioOut) graph.push(`${audioOut}anullsink`)
       graph.push(`[${k}:a]aresample=48000,aformat=channel_layouts=stereo,apad[snd]`)
       audioOut = '[snd]'
     }
