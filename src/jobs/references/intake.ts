@@ -50,6 +50,9 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
  */
 export function createReferenceIntake(deps: IntakeDeps) {
   const byUrl = new Map<string, Cached>()
+  // Requests for one URL (or one content hash) at the same moment share one download (or write).
+  const fetching = new Map<string, Promise<Cached>>()
+  const writing = new Map<string, Promise<unknown>>()
 
   function remember(url: string, c: Cached): void {
     byUrl.delete(url)
@@ -76,17 +79,32 @@ export function createReferenceIntake(deps: IntakeDeps) {
 
   /** Bytes and facts of one URL: from the short-lived cache, or downloaded, probed and stored. */
   async function obtain(accountId: string, item: ReferenceItem, stored: string[]): Promise<Cached> {
-    const now = deps.clock.now()
     const hit = byUrl.get(item.url)
-    if (hit && hit.expiresAt > now && (await stillStored(hit.key))) return hit
+    if (hit && hit.expiresAt > deps.clock.now() && (await stillStored(hit.key))) return hit
+    let pending = fetching.get(item.url)
+    if (!pending) {
+      pending = download(accountId, item).finally(() => fetching.delete(item.url))
+      fetching.set(item.url, pending)
+    }
+    const got = await pending
+    stored.push(got.key)
+    return got
+  }
+
+  async function download(accountId: string, item: ReferenceItem): Promise<Cached> {
+    const now = deps.clock.now()
     const own = deps.ownKey?.(item.url) ?? null
     const bytes = own ? await readOwn(own) : await deps.fetcher.fetch(accountId, item.url)
     const media = await deps.inspect(bytes, item.want)
     const hash = sha256(bytes)
     const key = `inputs/${hash}.${media.ext}`
     // Same bytes, same key: a second job with this content shares the object.
-    await deps.storage.put(key, { bytes }, media.mime)
-    stored.push(key)
+    let write = writing.get(key)
+    if (!write) {
+      write = deps.storage.put(key, { bytes }, media.mime).finally(() => writing.delete(key))
+      writing.set(key, write)
+    }
+    await write
     const entry = { key, sha256: hash, bytes: bytes.length, media, expiresAt: now + deps.cacheTtlMs }
     if (!own) remember(item.url, entry)
     return entry
