@@ -24,12 +24,12 @@ const AUDIOS = { 'audio/mpeg': 'MP3', 'audio/wav': 'WAV', 'audio/mp4': 'M4A' }
 /**
  * Seedance (seed 002 states it for every Seedance 2.0 request): images at least 400 px on the
  * short side, reference video and audio at most 15 s. Image models (GPT Image 2, Gemini) take
- * JPEG, PNG or WebP edit images; below 64 px a reference carries nothing to edit.
+ * JPEG, PNG or WebP edit images of any practical size; below 16 px one carries nothing to edit.
  */
 export function referenceRules(model: CatalogModel): ReferenceRules {
   const maxSec = model.type === 'video' ? model.maxReferenceMediaSec : 0
   return {
-    image: { formats: IMAGES, minShortSide: model.type === 'video' ? 400 : 64, maxLongSide: model.type === 'video' ? 6000 : 8192 },
+    image: { formats: IMAGES, minShortSide: model.type === 'video' ? 400 : 16, maxLongSide: model.type === 'video' ? 6000 : 8192 },
     video: { formats: VIDEOS, codecs: ['h264', 'hevc'], maxDurationSec: maxSec },
     audio: { formats: AUDIOS, maxDurationSec: maxSec },
   }

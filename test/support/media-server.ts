@@ -43,6 +43,8 @@ export async function mediaFixtures(): Promise<Record<string, Buffer>> {
 
 export interface MediaServer {
   origin: string
+  /** A seed document's example URLs (`https://example.com/photo.jpg`) pointed at real files here. */
+  seeded(text: string): string
   /** A URL serving `name`; `as` overrides the path (e.g. a CDN id with no extension). */
   url(name: string, as?: string): string
   /** Requests seen per path. */
@@ -50,11 +52,14 @@ export interface MediaServer {
   close(): Promise<void>
 }
 
+/** `/any/<name>.<ext>` serves a valid file of the kind its extension suggests (seed examples' URLs). */
+const BY_EXTENSION: Record<string, string> = { jpg: 'green-800x600.jpg', jpeg: 'green-800x600.jpg', png: 'red-640x480.png', mp4: 'clip-3s.mp4', mp3: 'tone-3s.mp3' }
+
 const TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', gif: 'image/gif', mp4: 'video/mp4', mp3: 'audio/mpeg' }
 
 /**
- * A real HTTP server on 127.0.0.1 serving the fixtures: `/f/<name>` (optionally `?as=` any
- * path), `/status/<code>`, and `/hang` (headers never sent, for timeouts).
+ * A real HTTP server on 127.0.0.1 serving the fixtures: `/f/<name>` (or any path given to
+ * `url`), `/any/<anything>.<ext>`, `/status/<code>`, and `/hang` (never answers, for timeouts).
  */
 export async function startMediaServer(files?: Record<string, Buffer>): Promise<MediaServer> {
   const media = files ?? (await mediaFixtures())
@@ -66,7 +71,7 @@ export async function startMediaServer(files?: Record<string, Buffer>): Promise<
     const status = /^\/status\/(\d{3})$/.exec(pathname)
     if (status) return res.writeHead(Number(status[1])).end('nope')
     if (pathname === '/hang') return // never answers
-    const name = routes.get(pathname)
+    const name = routes.get(pathname) ?? (pathname.startsWith('/any/') ? BY_EXTENSION[pathname.split('.').pop() ?? ''] : undefined)
     const body = name ? media[name] : undefined
     if (!body) return res.writeHead(404).end('not found')
     // A CDN-style id says nothing useful about the type.
@@ -77,6 +82,7 @@ export async function startMediaServer(files?: Record<string, Buffer>): Promise<
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
     origin,
+    seeded: (text) => text.replaceAll('https://example.com/', `${origin}/any/`),
     url(name, as) {
       const p = as ? `/${as.replace(/^\//, '')}` : `/f/${name}`
       routes.set(p, name)
