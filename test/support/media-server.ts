@@ -43,7 +43,7 @@ export async function mediaFixtures(): Promise<Record<string, Buffer>> {
 
 export interface MediaServer {
   origin: string
-  /** A seed document's example URLs (`https://example.com/photo.jpg`) pointed at real files here. */
+  /** Example URLs (`https://example.com/photo.jpg`, `https://cdn.example.com/…`) pointed at real files here. */
   seeded(text: string): string
   /** A URL serving `name`; `as` overrides the path (e.g. a CDN id with no extension). */
   url(name: string, as?: string): string
@@ -82,7 +82,7 @@ export async function startMediaServer(files?: Record<string, Buffer>): Promise<
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
     origin,
-    seeded: (text) => text.replaceAll('https://example.com/', `${origin}/any/`),
+    seeded: (text) => text.replaceAll('https://example.com/', `${origin}/any/`).replaceAll('https://cdn.example.com/', `${origin}/any/`),
     url(name, as) {
       const p = as ? `/${as.replace(/^\//, '')}` : `/f/${name}`
       routes.set(p, name)
