@@ -134,6 +134,16 @@ export const configSchema = z.object({
   REELAY_SHED_RSS_BYTES: int(0, 0),
   /** Retry-After seconds on a shed request. (Default: 10) */
   REELAY_SHED_RETRY_AFTER_SECONDS: int(10, 1),
+  /** Milliseconds one reference URL may take to download at submit (connect, headers and body). (Default: 20000) */
+  REELAY_REFERENCE_TIMEOUT_MS: int(20_000, 100),
+  /** Largest reference file accepted, in bytes. (Default: 52428800) */
+  REELAY_REFERENCE_MAX_BYTES: int(52_428_800, 1_024),
+  /** Reference downloads one API process runs at once; more wait their turn. (Default: 16) */
+  REELAY_REFERENCE_CONCURRENCY: int(16, 1),
+  /** Reference downloads one account runs at once in one API process. (Default: 4) */
+  REELAY_REFERENCE_ACCOUNT_CONCURRENCY: int(4, 1),
+  /** Seconds a fetched reference URL is reused without downloading it again. (Default: 600) */
+  REELAY_REFERENCE_CACHE_SECONDS: int(600, 0),
 })
 
 export type Config = Readonly<

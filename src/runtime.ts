@@ -35,6 +35,13 @@ import { createCallbackHandler } from './jobs/callbacks.js'
 import type { WebhookEvent } from './webhooks/outbox.js'
 import type { AppDeps } from './api/deps.js'
 import type { Config } from './config.js'
+import { createReferenceFetcher } from './jobs/references/fetch.js'
+import { createInspector } from './jobs/references/inspect.js'
+import { createReferenceIntake } from './jobs/references/intake.js'
+import { deleteUnreferenced } from './jobs/references/job-inputs.js'
+import { ownFileKey } from './storage/own-url.js'
+import { detectMedia } from './media/mime.js'
+import { readStored } from './storage/read-all.js'
 
 export interface RuntimeOptions {
   clock?: Clock
@@ -98,7 +105,14 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   const urlPolicy = { allowPrivate: config.REELAY_ALLOW_PRIVATE_URLS }
   const studio = createStudioProvider({ latencyMs: config.REELAY_STUDIO_LATENCY_MS, failureRate: config.REELAY_STUDIO_FAILURE_RATE })
   const channels = loadChannels(config.REELAY_CHANNELS_FILE, opts.env ?? process.env)
-  const router = opts.router ?? createRouter({ channels, studio, store, clock, urlPolicy })
+  const ownKey = ownFileKey({ publicUrl: config.publicUrl, secret: fileUrlSecret, nowSec: () => Math.floor(clock.now() / 1000) })
+  const readOwn = async (url: string) => {
+    const key = ownKey(url)
+    const bytes = key ? await readStored(storage, key) : null
+    if (!Buffer.isBuffer(bytes)) return null
+    return { bytes, mime: (await detectMedia(bytes))?.mime ?? 'application/octet-stream' }
+  }
+  const router = opts.router ?? createRouter({ channels, studio, store, clock, urlPolicy, readOwn })
   const metrics =
     config.REELAY_METRICS === 'off'
       ? noMetrics
@@ -112,6 +126,23 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   const ownerId = opts.workerId ?? `${os.hostname()}:${process.pid}`
   const endpoints = createWebhookEndpoints(store, clock, config.REELAY_WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000, secretBox)
   const uploads = createUploads({ store, storage, clock, graceMs: config.REELAY_UPLOAD_GRACE_SECONDS * 1_000, log: log.child({ component: 'uploads' }) })
+  const discardInputs = (keys: string[]) => deleteUnreferenced(store.db, storage, keys, (k) => intake.forget(k))
+  const intake = createReferenceIntake({
+    fetcher: createReferenceFetcher({
+      policy: urlPolicy,
+      timeoutMs: config.REELAY_REFERENCE_TIMEOUT_MS,
+      maxBytes: config.REELAY_REFERENCE_MAX_BYTES,
+      concurrency: config.REELAY_REFERENCE_CONCURRENCY,
+      perAccount: config.REELAY_REFERENCE_ACCOUNT_CONCURRENCY,
+    }),
+    inspect: createInspector({ tmpDir: path.join(config.dataDir, 'tmp'), concurrency: Math.max(2, os.availableParallelism()) }),
+    storage,
+    clock,
+    cacheTtlMs: config.REELAY_REFERENCE_CACHE_SECONDS * 1000,
+    maxBytes: config.REELAY_REFERENCE_MAX_BYTES,
+    ownKey,
+    discard: discardInputs,
+  })
   const jobs = createJobService({
     store,
     clock,
@@ -121,6 +152,9 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     files: createStoredFiles({ store, storage, log: log.child({ component: 'files' }) }),
     idempotencyTtlMs: config.REELAY_IDEMPOTENCY_TTL_HOURS * 3_600_000,
     resultUrlTtlSec: config.REELAY_RESULT_URL_TTL_SECONDS,
+    intake,
+    discardInputs,
+    onInputDeleted: (k) => intake.forget(k),
     checkUrl: (u, use) => checkSubmitUrl(u, use, { policy: urlPolicy, publicUrl: config.publicUrl, fileUrlSecret, nowSec: () => Math.floor(clock.now() / 1000) }),
     onSubmitted: () => {
       worker?.wake()
@@ -146,6 +180,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     },
     prices,
     ...(metrics.registry ? { metrics } : {}),
+    inputUrlTtlSec: config.REELAY_RESULT_URL_TTL_SECONDS,
     leaseMs: config.REELAY_LEASE_MS,
     concurrency: config.REELAY_WORKER_CONCURRENCY,
     pollConcurrency: config.REELAY_POLL_CONCURRENCY,

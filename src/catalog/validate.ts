@@ -3,7 +3,10 @@ import { AUTO_DURATION, type ImageParams, type VideoParams } from '../domain/par
 import type { ImageModel, VideoModel } from './models.js'
 
 /** What a dialect hands over: canonical names, values not yet checked. */
-export type VideoInput = { [K in keyof VideoParams]?: unknown }
+export type VideoInput = { [K in keyof VideoParams]?: unknown } & {
+  /** References of any kind (001 `media_urls`): split into the lists by their bytes at intake. */
+  referenceMediaUrls?: unknown
+}
 export type ImageInput = { [K in keyof ImageParams]?: unknown }
 
 export interface ValidateOptions {
@@ -13,15 +16,20 @@ export interface ValidateOptions {
   checkUrl?: (url: string, field: string) => string | null
 }
 
+/** A canonical field (`referenceImageUrls[2]`) as the calling dialect names it. */
+export function fieldName(fields: ValidateOptions['fields'], field: string): string {
+  const exact = fields?.[field]
+  if (exact) return exact
+  // `referenceImageUrls[2]` → the dialect's name for the list, same index.
+  const m = /^([A-Za-z]+)(\[\d+\])$/.exec(field)
+  return m ? `${fields?.[m[1]!] ?? m[1]}${m[2]}` : field
+}
+
 class Checker {
   constructor(private readonly opts: ValidateOptions) {}
 
   name(field: string): string {
-    const exact = this.opts.fields?.[field]
-    if (exact) return exact
-    // `referenceImageUrls[2]` → the dialect's name for the list, same index.
-    const m = /^([A-Za-z]+)(\[\d+\])$/.exec(field)
-    return m ? `${this.opts.fields?.[m[1]!] ?? m[1]}${m[2]}` : field
+    return fieldName(this.opts.fields, field)
   }
 
   fail(field: string, rule: string): never {
@@ -95,7 +103,8 @@ export function validateVideo(model: VideoModel, input: VideoInput, opts: Valida
   const referenceImageUrls = c.urls('referenceImageUrls', input.referenceImageUrls, refs.images)
   const referenceVideoUrls = c.urls('referenceVideoUrls', input.referenceVideoUrls, refs.videos)
   const referenceAudioUrls = c.urls('referenceAudioUrls', input.referenceAudioUrls, refs.audios)
-  const refCount = referenceImageUrls.length + referenceVideoUrls.length + referenceAudioUrls.length
+  const referenceMediaUrls = c.urls('referenceMediaUrls', input.referenceMediaUrls, refs.total)
+  const refCount = referenceImageUrls.length + referenceVideoUrls.length + referenceAudioUrls.length + referenceMediaUrls.length
   if (refCount > refs.total) c.fail('referenceImageUrls', `references must total at most ${refs.total} files (got ${refCount})`)
   const firstFrameUrl = input.firstFrameUrl == null ? undefined : c.url('firstFrameUrl', input.firstFrameUrl)
   const lastFrameUrl = input.lastFrameUrl == null ? undefined : c.url('lastFrameUrl', input.lastFrameUrl)
@@ -140,6 +149,7 @@ export function validateVideo(model: VideoModel, input: VideoInput, opts: Valida
     referenceImageUrls,
     referenceVideoUrls,
     referenceAudioUrls,
+    ...(referenceMediaUrls.length > 0 ? { referenceMediaUrls } : {}),
     ...(upscale ? { upscale } : {}),
   }
 }

@@ -33,6 +33,8 @@ export interface VideoParams {
   referenceImageUrls: string[]
   referenceVideoUrls: string[]
   referenceAudioUrls: string[]
+  /** Only between validation and reference intake, which sorts them into the three lists by their bytes. */
+  referenceMediaUrls?: string[]
   upscale?: UpscaleResolution
 }
 

@@ -3,7 +3,7 @@ import { AppError } from '../errors.js'
 import { newId } from '../domain/ids.js'
 import { priceImage, priceVideo } from '../domain/pricing.js'
 import { DEFAULT_MODEL, resolveModel, type CatalogModel } from '../catalog/models.js'
-import { validateImage, validateVideo, type ImageInput, type ValidateOptions, type VideoInput } from '../catalog/validate.js'
+import { fieldName, validateImage, validateVideo, type ImageInput, type ValidateOptions, type VideoInput } from '../catalog/validate.js'
 import { planOf, type PriceBook } from '../catalog/prices.js'
 import { ledger } from '../ledger/ledger.js'
 import { enqueueWebhook } from '../webhooks/outbox.js'
@@ -21,6 +21,10 @@ import type { StoredFiles } from './stored-files.js'
 import type { Uploads } from './uploads.js'
 import { assertReadableFiles, type FileRef } from './input-files.js'
 import type { SubmitUrlVerdict, UrlUse } from '../net/submit-urls.js'
+import { deleteJobInputs, toRow, type JobInput } from './references/job-inputs.js'
+import { referenceItems, slotOf, sortMedia } from './references/slots.js'
+import type { ReferenceIntake } from './references/intake.js'
+import type { VideoParams } from '../domain/params.js'
 
 export interface SubmitRequest {
   auth: AuthContext
@@ -54,6 +58,12 @@ export interface JobServiceDeps {
   resultUrlTtlSec: number
   /** The submit-time URL rule (`net/submit-urls.ts`); without it only the scheme is checked. */
   checkUrl?: (url: string, use: UrlUse) => SubmitUrlVerdict
+  /** Fetches, checks and stores references at submit; without it references are not fetched. */
+  intake?: ReferenceIntake
+  /** Deletes stored input objects no job row refers to (after a request that did not become a job). */
+  discardInputs?: (keys: string[]) => Promise<void>
+  /** Told when an input object is deleted, so caches stop pointing at it. */
+  onInputDeleted?: (key: string) => void
   /** Called after a job commits, so an in-process worker starts at once. */
   onSubmitted?: () => void
   /** Called after a cancel commits (its webhook is queued), with where the job was running. */
@@ -116,6 +126,54 @@ export function createJobService(deps: JobServiceDeps) {
     return { model, params, price: priceImage(prices, model.id, params), files }
   }
 
+  /**
+   * The job an Idempotency-Key already names (a replay), null when the key is free; a different
+   * body is a conflict. An expired record is deleted when `trx` may write.
+   */
+  async function replayOf(trx: typeof db, req: SubmitRequest, key: string, now: number, purge: boolean): Promise<Job | null> {
+    const rec = await trx.selectFrom('idempotencyKeys').selectAll().where('accountId', '=', req.auth.accountId).where('key', '=', key).executeTakeFirst()
+    if (rec && rec.expiresAt > now) {
+      if (rec.fingerprint !== req.fingerprint) {
+        throw new AppError('idempotency_conflict', 'This Idempotency-Key was already used with a different request body.', { field: 'Idempotency-Key' })
+      }
+      const row = await trx.selectFrom('jobs').selectAll().where('id', '=', rec.jobId).executeTakeFirstOrThrow()
+      return loadJob(trx, row)
+    }
+    if (rec && purge) await trx.deleteFrom('idempotencyKeys').where('accountId', '=', rec.accountId).where('key', '=', key).execute()
+    return null
+  }
+
+  /**
+   * Fetches and checks the request's references (before anything is held) and stores them.
+   * References whose kind only their bytes tell (001 `media_urls`) are sorted into the lists
+   * here, and the request is validated and priced again with them in place.
+   */
+  async function takeReferences(model: CatalogModel, params: CanonicalParams, price: number, req: SubmitRequest): Promise<{ params: CanonicalParams; price: number; inputs: JobInput[] }> {
+    const items = referenceItems(model.type, params)
+    if (items.length === 0 || !deps.intake) return { params, price, inputs: [] }
+    const name = (f: string) => fieldName(req.fields, f)
+    const taken = await deps.intake.take(req.auth.accountId, model, items, name)
+    let moved: Record<string, string> = {}
+    const media = (params as VideoParams).referenceMediaUrls
+    if (media?.length) {
+      const kinds = taken.filter((t) => t.item.field.startsWith('referenceMediaUrls[')).map((t) => t.media.kind)
+      const sorted = sortMedia(params as VideoParams, kinds, req.fields ?? {}, name)
+      try {
+        ;({ params, price } = validate(model.type, model.id, { ...req, input: { ...(req.input as VideoInput), referenceMediaUrls: undefined, ...sorted.lists }, fields: sorted.fields }))
+      } catch (err) {
+        await deps.discardInputs?.(taken.map((t) => t.key))
+        throw err
+      }
+      moved = sorted.moved
+    }
+    const inputs = taken.map((t): JobInput => {
+      const { slot, index } = slotOf(moved[t.item.field] ?? t.item.field)
+      const m = t.media
+      return { slot, index, key: t.key, kind: m.kind, mime: m.mime, bytes: t.bytes, sha256: t.sha256, width: m.width, height: m.height, durationSec: m.durationSec, hasAudio: m.hasAudio }
+    })
+    return { params, price, inputs }
+  }
+
   async function findOwned(accountId: string, id: string): Promise<JobsTable | undefined> {
     return db.selectFrom('jobs').selectAll().where('id', '=', id).where('accountId', '=', accountId).where('deletedAt', 'is', null).executeTakeFirst()
   }
@@ -126,7 +184,8 @@ export function createJobService(deps: JobServiceDeps) {
       throw new AppError('invalid_request', `\`Idempotency-Key\` must be 1–${MAX_IDEMPOTENCY_KEY} characters`, { field: 'Idempotency-Key' })
     }
     // Validation first: a rejected request records nothing, so a corrected retry with the same key works.
-    const { model, params, price, files } = validate(req.type, req.model, req)
+    const checked = validate(req.type, req.model, req)
+    const { model, files } = checked
     if (req.webhookUrl !== undefined) {
       const field = req.fields?.webhookUrl ?? 'webhookUrl'
       const broken = webhookUrlRule(req.webhookUrl)
@@ -138,7 +197,17 @@ export function createJobService(deps: JobServiceDeps) {
       if (inFlight.has(flightKey)) throw new AppError('idempotency_conflict', 'A request with this Idempotency-Key is still being processed; retry shortly.', { field: 'Idempotency-Key' })
       inFlight.add(flightKey)
     }
+    let inputs: JobInput[] = []
+    let committed = false
     try {
+      // A replay answers from the record: nothing is downloaded again.
+      if (key !== undefined) {
+        const early = await replayOf(db, req, key, clock.now(), false)
+        if (early) return { job: early, replay: true }
+      }
+      const taken = await takeReferences(model, checked.params, checked.price, req)
+      const { params, price } = taken
+      inputs = taken.inputs
       const outcome = await db.transaction().execute(async (trx) => {
         const now = clock.now()
         if (store.caps.rowLocks) {
@@ -146,15 +215,8 @@ export function createJobService(deps: JobServiceDeps) {
           await trx.selectFrom('accounts').select('id').where('id', '=', req.auth.accountId).forUpdate().execute()
         }
         if (key !== undefined) {
-          const rec = await trx.selectFrom('idempotencyKeys').selectAll().where('accountId', '=', req.auth.accountId).where('key', '=', key).executeTakeFirst()
-          if (rec && rec.expiresAt > now) {
-            if (rec.fingerprint !== req.fingerprint) {
-              throw new AppError('idempotency_conflict', 'This Idempotency-Key was already used with a different request body.', { field: 'Idempotency-Key' })
-            }
-            const row = await trx.selectFrom('jobs').selectAll().where('id', '=', rec.jobId).executeTakeFirstOrThrow()
-            return { job: await loadJob(trx, row), replay: true }
-          }
-          if (rec) await trx.deleteFrom('idempotencyKeys').where('accountId', '=', rec.accountId).where('key', '=', key).execute()
+          const replay = await replayOf(trx, req, key, now, true)
+          if (replay) return { job: replay, replay: true }
         }
         const plan = planOf(prices, req.auth.plan)
         const active = await trx
@@ -211,6 +273,7 @@ export function createJobService(deps: JobServiceDeps) {
         }
         await trx.insertInto('jobs').values(row).execute()
         await deps.uploads.attach(trx, req.auth.accountId, id, req.uploads ?? [])
+        if (inputs.length > 0) await trx.insertInto('jobInputs').values(inputs.map((i) => toRow(id, i, now))).execute()
         const held = await ledger.hold(trx, req.auth.accountId, id, price, now)
         if (!held.ok) {
           const f = await ledger.figures(trx, req.auth.accountId)
@@ -225,6 +288,7 @@ export function createJobService(deps: JobServiceDeps) {
         }
         return { job: toJob(row, { held: price, captured: 0, released: 0 }), replay: false }
       })
+      committed = !outcome.replay
       if (!outcome.replay) deps.onSubmitted?.()
       return outcome
     } catch (err) {
@@ -240,6 +304,8 @@ export function createJobService(deps: JobServiceDeps) {
       throw err
     } finally {
       if (flightKey) inFlight.delete(flightKey)
+      // Stored for a request that did not become a job (refused, or replayed meanwhile).
+      if (!committed && inputs.length > 0) await deps.discardInputs?.(inputs.map((i) => i.key)).catch(() => undefined)
     }
   }
 
@@ -362,6 +428,7 @@ export function createJobService(deps: JobServiceDeps) {
     const all = [...outputs, ...(latest?.outputs ? (JSON.parse(latest.outputs) as typeof outputs) : [])]
     await Promise.all(all.map((o) => deps.storage.delete(o.key).catch(() => undefined)))
     await deps.uploads.removeForJob(id)
+    await deleteJobInputs(db, deps.storage, id, deps.onInputDeleted)
   }
 
   /** Prices a request without submitting it (for quotes and dialects that show a price). */

@@ -49,13 +49,18 @@ export function createStoredFiles(deps: { store: Store; storage: Storage; log: P
       await guard(Promise.all(outputs.map((o) => statVerified(storage, o.key, o, alert(o.key, jobId)))))
     },
 
-    /** What a key must be: a job's output or a customer upload; null when nothing records it. */
+    /** What a key must be: a job's output, a job's input or a customer upload; null when nothing records it. */
     async recordOf(key: string): Promise<FileRecord | null> {
       const jobId = RESULT_KEY.exec(key)?.[1]
       if (jobId) {
         const row = await deps.store.db.selectFrom('jobs').select('outputs').where('id', '=', jobId).executeTakeFirst()
         const out = row?.outputs ? (JSON.parse(row.outputs) as StoredOutput[]).find((o) => o.key === key) : undefined
         return out ? { jobId, expected: out } : null
+      }
+      if (key.startsWith('inputs/')) {
+        // A job's stored reference (shared by content hash), linked to upstreams.
+        const row = await deps.store.db.selectFrom('jobInputs').select(['jobId', 'bytes', 'sha256']).where('storageKey', '=', key).limit(1).executeTakeFirst()
+        return row ? { jobId: row.jobId, expected: { bytes: Number(row.bytes), sha256: row.sha256 } } : null
       }
       if (key.startsWith('uploads/')) {
         const row = await deps.store.db.selectFrom('uploads').select(['jobId', 'bytes', 'sha256']).where('key', '=', key).executeTakeFirst()

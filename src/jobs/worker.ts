@@ -16,6 +16,9 @@ import type { StoredOutput } from './job-model.js'
 import type { Route, Router } from '../providers/registry.js'
 import type { Store } from '../store/db.js'
 import type { JobsTable } from '../store/schema.js'
+import { loadJobInputs } from './references/job-inputs.js'
+import { providerInputs, withStoredUrls } from './references/provider-inputs.js'
+import type { ProviderInput } from '../providers/provider.js'
 
 export interface WorkerDeps extends OutputDeps {
   store: Store
@@ -37,6 +40,8 @@ export interface WorkerDeps extends OutputDeps {
   maintenance?: () => Promise<unknown>
   /** Prices what was rendered when the model picked the duration (the hold covered the longest). */
   prices?: PriceBook
+  /** Seconds the links to a job's stored inputs handed to an upstream stay valid. (Default: 86400) */
+  inputUrlTtlSec?: number
   /** Upstream latency and error kinds per channel (the /metrics endpoint). */
   metrics?: UpstreamMetrics
 }
@@ -97,8 +102,15 @@ export function createWorker(deps: WorkerDeps) {
     }
   }
 
-  function providerJob(row: JobsTable): ProviderJob {
+  function loadInputs(row: JobsTable): Promise<ProviderInput[]> {
+    const expires = Math.floor(clock.now() / 1000) + (deps.inputUrlTtlSec ?? 86_400)
+    return loadJobInputs(store.db, row.id).then((rows) => providerInputs(rows, deps.storage, expires))
+  }
+
+  /** `inputs`: preloaded for a submit, whose parameters then carry links to the stored copies. */
+  function providerJob(row: JobsTable, inputs?: ProviderInput[]): ProviderJob {
     let params: CanonicalParams | undefined
+    let loaded: Promise<ProviderInput[]> | undefined = inputs ? Promise.resolve(inputs) : undefined
     // Most polls need only the upstream id: parse the parameters when an adapter reads them.
     return {
       id: row.id,
@@ -106,8 +118,9 @@ export function createWorker(deps: WorkerDeps) {
       type: row.type,
       submittedAt: row.startedAt,
       get params() {
-        return (params ??= JSON.parse(row.params) as CanonicalParams)
+        return (params ??= withStoredUrls(row.type, JSON.parse(row.params) as CanonicalParams, inputs ?? []))
       },
+      inputs: () => (loaded ??= loadInputs(row)),
     }
   }
 
@@ -160,7 +173,7 @@ export function createWorker(deps: WorkerDeps) {
       await tx.update(row, { nextRunAt: now + 250 }, now)
       return
     }
-    const pjob = providerJob(row)
+    const pjob = providerJob(row, await loadInputs(row))
     const ctx = ctxFor(route, row)
     if (row.submitUncertain && route.provider.findExisting) {
       const existing = await route.provider.findExisting(pjob, ctx)

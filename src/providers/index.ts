@@ -14,9 +14,19 @@ import type { Router } from './registry.js'
 import { countActiveOnChannel } from '../jobs/channel-load.js'
 
 /** The router the worker uses: configured channels, with `studio` serving every model they do not. */
-export function createRouter(opts: { channels: ChannelSpec[]; studio: Provider; store: Store; clock: Clock; urlPolicy: UrlPolicy }): Router {
+export function createRouter(opts: {
+  channels: ChannelSpec[]
+  studio: Provider
+  store: Store
+  clock: Clock
+  urlPolicy: UrlPolicy
+  /** Reads a link to this deployment's own stored file (a job's inputs); null for any other URL. */
+  readOwn?: (url: string) => Promise<{ bytes: Uint8Array; mime: string } | null>
+}): Router {
   // Adapters that upload reference images fetch them through the SSRF guard, never a plain GET.
   const fetchBytes = async (url: string) => {
+    const own = await opts.readOwn?.(url)
+    if (own) return own
     const res = await safeFetch(url, { policy: opts.urlPolicy, timeoutMs: 30_000, maxBytes: 50 * 1024 * 1024, followRedirects: 3, acceptMime: ['image/'] })
     if (res.status < 200 || res.status > 299) throw new Error(`reference answered HTTP ${res.status}`)
     const type = res.headers['content-type']

@@ -10,6 +10,24 @@ export interface ProviderJob {
   params: CanonicalParams
   /** Unix ms when the worker first submitted this job upstream; set once accepted. */
   submittedAt: number | null
+  /** The references as fetched and stored at submit (already in `params` as signed links); loaded on first call. */
+  inputs?: () => Promise<ProviderInput[]>
+}
+
+/** One stored reference of a job. */
+export interface ProviderInput {
+  /** The canonical field it fills (`firstFrameUrl`, `referenceImageUrls`, …) and its index there. */
+  slot: string
+  index: number
+  kind: 'image' | 'video' | 'audio'
+  mime: string
+  width: number | null
+  height: number | null
+  durationSec: number | null
+  hasAudio: boolean
+  /** A signed, expiring link to the stored copy. */
+  url: string
+  read(): Promise<Buffer>
 }
 
 /** The channel a job runs on: upstream address, credentials and model mapping. */

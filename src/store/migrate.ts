@@ -5,6 +5,7 @@ import * as m0003 from './migrations/0003-channel-index.js'
 import * as m0004 from './migrations/0004-claim-lanes.js'
 import * as m0006 from './migrations/0006-uploads.js'
 import * as m0007 from './migrations/0007-request-id.js'
+import * as m0008 from './migrations/0008-job-inputs.js'
 
 // Migrations are imported statically so they work from source, bundles and tests alike.
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004-claim-lanes': m0004,
   '0006-uploads': m0006,
   '0007-request-id': m0007,
+  '0008-job-inputs': m0008,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

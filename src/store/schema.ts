@@ -136,6 +136,24 @@ export interface UploadsTable {
   createdAt: number
 }
 
+/** One reference a job was given, as fetched, checked and stored at submit. */
+export interface JobInputsTable {
+  jobId: string
+  /** The canonical field: `firstFrameUrl`, `referenceImageUrls`, … */
+  slot: string
+  idx: number
+  storageKey: string
+  kind: 'image' | 'video' | 'audio'
+  mime: string
+  bytes: number
+  sha256: string
+  width: number | null
+  height: number | null
+  durationMs: number | null
+  hasAudio: number
+  createdAt: number
+}
+
 export interface MetaTable {
   key: string
   value: string
@@ -152,6 +170,7 @@ export interface Database {
   webhookAttempts: WebhookAttemptsTable
   meta: MetaTable
   uploads: UploadsTable
+  jobInputs: JobInputsTable
 }
 
 export type Seq = Generated<number>

@@ -9,21 +9,26 @@ import type { Provider } from '../../src/providers/provider.js'
 import type { VideoParams } from '../../src/domain/params.js'
 import { createHarness, type Harness } from '../support/harness.js'
 import { ledgerViolations } from '../support/ledger-check.js'
+import { startMediaServer, type MediaServer } from '../support/media-server.js'
 
 let h: Harness
+// The seed's example reference URLs are fetched at submit: they point at real files on loopback.
+let files: MediaServer
 
 beforeAll(async () => {
-  h = await createHarness()
+  files = await startMediaServer()
+  h = await createHarness({ env: { REELAY_ALLOW_PRIVATE_URLS: '1' } })
 })
 afterAll(async () => {
   await h.close()
+  await files.close()
 })
 
 type Auth = Record<string, string>
 
-/** The seed's `-H "Content-Type: application/json" -d '{…}'` requests, sent byte for byte. */
+/** The seed's `-H "Content-Type: application/json" -d '{…}'` requests, sent byte for byte (example.com URLs made reachable). */
 const createTask = (auth: Auth, json: string, extra: Auth = {}) =>
-  h.app.inject({ method: 'POST', url: '/api/v1/jobs/createTask', headers: { ...auth, 'content-type': 'application/json', ...extra }, payload: json })
+  h.app.inject({ method: 'POST', url: '/api/v1/jobs/createTask', headers: { ...auth, 'content-type': 'application/json', ...extra }, payload: files.seeded(json) })
 const queryTask = (auth: Auth, taskId: string) => h.app.inject({ method: 'GET', url: `/api/v1/jobs/queryTask?taskId=${encodeURIComponent(taskId)}`, headers: auth })
 const credits = async (auth: Auth) => (await h.app.inject({ method: 'GET', url: '/api/v1/account/credits', headers: auth })).json()
 
@@ -171,7 +176,7 @@ describe('seed 002 curl examples', () => {
     expect(created.statusCode).toBe(200)
     const { taskId } = created.json()
     const job = await h.rt.jobs.get(c.account.id, taskId.replace(/^task_/, 'job_'))
-    expect(job?.params).toMatchObject({ ...params, durationSec: 5, resolution: '720p', aspectRatio: '16:9' })
+    expect(job?.params).toMatchObject({ ...JSON.parse(files.seeded(JSON.stringify(params))), durationSec: 5, resolution: '720p', aspectRatio: '16:9' })
     const done = await finished(c.auth, taskId)
     expect(done).toMatchObject({ status: 'COMPLETED', model: 'seedance2', creditsUsed: price, error: null })
     expect(done.output).toEqual([{ url: expect.any(String), width: 1280, height: 720 }])
@@ -228,7 +233,7 @@ describe('mapping', () => {
     const res = await createTask(c.auth, JSON.stringify({ model: 'seedance2', inputs: { urls, audioUrls: ['https://example.com/a.mp3'], duration: '5s', videoInputMode: 'reference' } }))
     expect(res.statusCode).toBe(200)
     const job = await h.rt.jobs.get(c.account.id, res.json().taskId.replace(/^task_/, 'job_'))
-    expect(job?.params).toMatchObject({ referenceImageUrls: urls, referenceAudioUrls: ['https://example.com/a.mp3'] })
+    expect(job?.params).toMatchObject(JSON.parse(files.seeded(JSON.stringify({ referenceImageUrls: urls, referenceAudioUrls: ['https://example.com/a.mp3'] }))))
     expect(job?.price).toBe(200)
   })
 
@@ -341,7 +346,7 @@ describe('the seed’s JS and Python flow', () => {
         method: 'POST',
         url: '/api/v1/jobs/createTask',
         headers,
-        payload: JSON.stringify({ model: 'seedance2', inputs: { urls: ['https://example.com/photo.jpg'], prompt: 'The person slowly looks up and smiles', duration: '5s' } }),
+        payload: files.seeded(JSON.stringify({ model: 'seedance2', inputs: { urls: ['https://example.com/photo.jpg'], prompt: 'The person slowly looks up and smiles', duration: '5s' } })),
       })
     ).json()
     h.rt.worker.start()

@@ -1,21 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, type Harness } from '../support/harness.js'
 import { ledgerViolations } from '../support/ledger-check.js'
+import { startMediaServer, type MediaServer } from '../support/media-server.js'
 
 let h: Harness
+// Reference URLs are fetched at submit: the examples' example.com URLs point at real files on loopback.
+let files: MediaServer
 
 beforeAll(async () => {
-  h = await createHarness()
+  files = await startMediaServer()
+  h = await createHarness({ env: { REELAY_ALLOW_PRIVATE_URLS: '1' } })
 })
 afterAll(async () => {
   await h.close()
+  await files.close()
 })
 
 type Auth = Record<string, string>
 const BASE = '/api/open/v1'
 
 const submit = (auth: Auth, payload: unknown, extra: Auth = {}) =>
-  h.app.inject({ method: 'POST', url: `${BASE}/video/generations`, headers: { ...auth, 'content-type': 'application/json', ...extra }, payload: JSON.stringify(payload) })
+  h.app.inject({ method: 'POST', url: `${BASE}/video/generations`, headers: { ...auth, 'content-type': 'application/json', ...extra }, payload: files.seeded(JSON.stringify(payload)) })
 const query = (auth: Auth, requestId: string) => h.app.inject({ method: 'GET', url: `${BASE}/video/generations/${requestId}`, headers: auth })
 const usage = async (auth: Auth) => (await h.app.inject({ method: 'GET', url: '/v1/usage', headers: auth })).json()
 
@@ -109,7 +114,7 @@ describe('generation flow', () => {
     expect(res.statusCode).toBe(200)
     expect(res.json()).toMatchObject({ status: 'queued', model: 'seedance-2.0-fast', creditsCharged: 64 })
     const job = await h.rt.jobs.get(c.account.id, res.json().requestId.replace(/^req_/, 'job_'))
-    expect(job?.params).toMatchObject({ firstFrameUrl: 'https://example.com/photo.jpg', lastFrameUrl: 'https://example.com/last.jpg', aspectRatio: '9:16', resolution: '480p', generateAudio: false, seed: 7 })
+    expect(job?.params).toMatchObject({ firstFrameUrl: files.seeded('https://example.com/photo.jpg'), lastFrameUrl: files.seeded('https://example.com/last.jpg'), aspectRatio: '9:16', resolution: '480p', generateAudio: false, seed: 7 })
     await h.rt.worker.drain()
     const done = (await query(c.auth, res.json().requestId)).json()
     expect(done).toMatchObject({ status: 'succeeded', output: { type: 'video', width: 480, height: 854 } })

@@ -7,6 +7,7 @@ import { singleProviderRouter } from '../../src/providers/registry.js'
 import { imageDimensions } from '../../src/media/dimensions.js'
 import { createHarness, type Harness, type HarnessOptions } from '../support/harness.js'
 import { ledgerViolations } from '../support/ledger-check.js'
+import { startMediaServer, type MediaServer } from '../support/media-server.js'
 
 /** A listening Reelay with its worker loop running, and an SDK client factory. */
 async function start(opts: HarnessOptions & { worker?: boolean } = {}) {
@@ -44,12 +45,15 @@ const download = (s: Server, url: string) => fetch(`${s.base}${new URL(url).path
 
 describe('OpenAI images through the official SDK', () => {
   let s: Server
+  let files: MediaServer
   beforeAll(async () => {
-    // Uploaded edit images are referenced by their signed URL on this (loopback) server.
+    // Reference URLs are fetched at submit, from real files on loopback.
+    files = await startMediaServer()
     s = await start({ env: { REELAY_ALLOW_PRIVATE_URLS: '1' } })
   })
   afterAll(async () => {
     await s.h.close()
+    await files.close()
   })
 
   it('images.generate returns a real base64 PNG of the requested size and charges the job price', async () => {
@@ -183,18 +187,18 @@ describe('OpenAI images through the official SDK', () => {
     const res = await fetch(`${s.base}/v1/images/edits`, {
       method: 'POST',
       headers: { authorization: `Bearer ${c.key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ prompt: 'a brighter version', images: [{ image_url: dataUrl }, { image_url: 'https://example.com/ref.png' }] }),
+      body: files.seeded(JSON.stringify({ prompt: 'a brighter version', images: [{ image_url: dataUrl }, { image_url: 'https://example.com/ref.png' }] })),
     })
     expect(res.status).toBe(200)
     expect((await res.json()) as unknown).toMatchObject({ data: [{ b64_json: expect.any(String) }] })
     const job = (await s.h.rt.jobs.get(c.account.id, res.headers.get('x-reelay-job-id')!))!
     const refs = (job.params as { referenceImageUrls: string[] }).referenceImageUrls
     expect(refs[0]).toMatch(/\/files\/uploads\/.+\.png\?/)
-    expect(refs[1]).toBe('https://example.com/ref.png')
+    expect(refs[1]).toBe(files.seeded('https://example.com/ref.png'))
     // The same through the SDK, which sends it as multipart `images[][image_url]`.
-    const viaSdk = await s.client(c.key).images.edit({ prompt: 'a brighter version', images: [{ image_url: 'https://example.com/a.png' }, { image_url: 'https://example.com/b.png' }] } as never).withResponse()
+    const viaSdk = await s.client(c.key).images.edit({ prompt: 'a brighter version', images: [{ image_url: files.seeded('https://example.com/a.png') }, { image_url: files.seeded('https://example.com/b.png') }] } as never).withResponse()
     const job2 = (await s.h.rt.jobs.get(c.account.id, viaSdk.response.headers.get('x-reelay-job-id')!))!
-    expect((job2.params as { referenceImageUrls: string[] }).referenceImageUrls).toEqual(['https://example.com/a.png', 'https://example.com/b.png'])
+    expect((job2.params as { referenceImageUrls: string[] }).referenceImageUrls).toEqual([files.seeded('https://example.com/a.png'), files.seeded('https://example.com/b.png')])
   })
 
   it('runs the documented curl example as is', async () => {

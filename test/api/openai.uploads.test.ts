@@ -28,6 +28,13 @@ function png(padTo = 0): Buffer {
   return padTo > bytes.length ? Buffer.concat([bytes, Buffer.alloc(padTo - bytes.length)]) : bytes
 }
 
+/** A first frame Seedance accepts (references are checked at submit: ≥ 400 px on the short side). */
+function frame(): Buffer {
+  const img = new PNG({ width: 640, height: 400 })
+  img.data.fill(200)
+  return PNG.sync.write(img)
+}
+
 const list = (dir: string) => (existsSync(dir) ? readdirSync(dir) : [])
 /** Upload objects in storage, upload rows, and spooled part files. */
 async function kept(h: Harness) {
@@ -180,7 +187,7 @@ describe('uploads are deleted with their job, and swept', () => {
 
   it('an input_reference upload belongs to its video job and is gone from storage once the video is deleted', async () => {
     const c = await s.h.customer(1_000)
-    const video = await s.client(c.key).videos.create({ prompt: 'a paper boat drifting', input_reference: await toFile(png(), 'frame.png') })
+    const video = await s.client(c.key).videos.create({ prompt: 'a paper boat drifting', input_reference: await toFile(frame(), 'frame.png') })
     const { objects, rows } = await kept(s.h)
     expect(objects).toHaveLength(1)
     expect(rows).toEqual([expect.objectContaining({ key: `uploads/${objects[0]}`, accountId: c.account.id, jobId: `job_${video.id.slice('video_'.length)}` })])

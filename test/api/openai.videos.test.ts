@@ -4,13 +4,16 @@ import OpenAI, { toFile } from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, type Harness } from '../support/harness.js'
 import { ledgerViolations } from '../support/ledger-check.js'
+import { startMediaServer, type MediaServer } from '../support/media-server.js'
 
 let h: Harness
 let base: string
+let files: MediaServer
 const client = (key: string) => new OpenAI({ apiKey: key, baseURL: `${base}/v1`, maxRetries: 0 })
 
 beforeAll(async () => {
-  // input_reference uploads are referenced by their signed URL on this (loopback) server.
+  // Reference URLs are fetched at submit, from real files on loopback.
+  files = await startMediaServer()
   h = await createHarness({ env: { REELAY_ALLOW_PRIVATE_URLS: '1' } })
   await h.app.listen({ port: 0, host: '127.0.0.1' })
   base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`
@@ -18,6 +21,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await h.close()
+  await files.close()
 })
 
 async function waitUntilDone(c: OpenAI, id: string): Promise<OpenAI.Videos.Video> {
@@ -34,8 +38,9 @@ async function waitUntilDone(c: OpenAI, id: string): Promise<OpenAI.Videos.Video
 
 const usageOf = async (auth: Record<string, string>) => (await h.app.inject({ method: 'GET', url: '/v1/usage', headers: auth })).json()
 
+/** A first frame big enough for Seedance (≥ 400 px on the short side). */
 function samplePng(): Buffer {
-  const png = new PNG({ width: 64, height: 36 })
+  const png = new PNG({ width: 640, height: 400 })
   png.data.fill(180)
   return PNG.sync.write(png)
 }
@@ -75,9 +80,9 @@ describe('request mapping (worker paused: nothing here needs rendering)', () => 
 
   it('input_reference as {image_url} (multipart input_reference[image_url]) is passed as the first frame URL', async () => {
     const c = await h.customer(10_000, 'pro')
-    const v = await client(c.key).videos.create({ prompt: 'the statue turns its head', input_reference: { image_url: 'https://example.com/statue.png' } })
+    const v = await client(c.key).videos.create({ prompt: 'the statue turns its head', input_reference: { image_url: files.url('red-640x480.png', 'statue.png') } })
     const job = (await h.rt.jobs.get(c.account.id, v.id.replace(/^video_/, 'job_')))!
-    expect(job.params).toMatchObject({ firstFrameUrl: 'https://example.com/statue.png' })
+    expect(job.params).toMatchObject({ firstFrameUrl: files.url('red-640x480.png', 'statue.png') })
     await client(c.key).videos.delete(v.id)
   })
 })

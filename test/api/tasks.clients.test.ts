@@ -9,6 +9,7 @@ import { DIALECTS } from '../../src/api/dialects/index.js'
 import { dialectErrors, registerErrorHandling } from '../../src/api/plugins/errors.js'
 import { createHarness, type Harness } from '../support/harness.js'
 import { ledgerViolations } from '../support/ledger-check.js'
+import { startMediaServer, type MediaServer } from '../support/media-server.js'
 
 /**
  * The requests public clients of the live 001 service send, byte for byte: `fetch` with
@@ -16,19 +17,23 @@ import { ledgerViolations } from '../support/ledger-check.js'
  * `quality_tier: "mini"`, durations as strings, and the fields they read back.
  */
 let h: Harness
+// References are fetched at submit: the clients' cdn.example.com URLs point at real files on loopback.
+let files: MediaServer
 
 beforeAll(async () => {
-  h = await createHarness()
+  files = await startMediaServer()
+  h = await createHarness({ env: { REELAY_ALLOW_PRIVATE_URLS: '1' } })
 })
 afterAll(async () => {
   await h.close()
+  await files.close()
 })
 
 type Auth = Record<string, string>
 
 /** `fetch(URL, { method: 'POST', headers: { Authorization, 'Content-Type' }, body: JSON.stringify(…) })`. */
 function clientPost(key: string, path: string, body: string, extra: Auth = {}) {
-  return h.app.inject({ method: 'POST', url: path, headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', ...extra }, payload: body })
+  return h.app.inject({ method: 'POST', url: path, headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', ...extra }, payload: files.seeded(body) })
 }
 const task = async (key: string, id: string) => (await h.app.inject({ method: 'GET', url: `/api/v1/tasks/${id}`, headers: { Authorization: `Bearer ${key}` } })).json()
 const usage = async (auth: Auth) => (await h.app.inject({ method: 'GET', url: '/v1/usage', headers: auth })).json()
@@ -50,7 +55,7 @@ describe('POST /api/v1/video/seedance2, the live path', () => {
   it('submits Seedance 2.0 Mini without an Idempotency-Key; the answer has id and credits_used at the Mini price', async () => {
     const c = await h.customer(10_000)
     const res = await clientPost(c.key, '/api/v1/video/seedance2', MINI_BODY)
-    expect(res.statusCode).toBe(200)
+    expect(res.statusCode, res.body).toBe(200)
     const b = res.json()
     const taskId = b.id ?? b.taskId ?? b.task_id
     expect(taskId).toMatch(/^sd2_/)

@@ -1,14 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, type Harness } from '../support/harness.js'
 import { ledgerViolations } from '../support/ledger-check.js'
+import { startMediaServer, type MediaServer } from '../support/media-server.js'
 
 let h: Harness
+// References are fetched at submit: real files from a server on loopback, which the harness allows.
+let files: MediaServer
 
 beforeAll(async () => {
-  h = await createHarness()
+  files = await startMediaServer()
+  h = await createHarness({ env: { REELAY_ALLOW_PRIVATE_URLS: '1' } })
 })
 afterAll(async () => {
   await h.close()
+  await files.close()
 })
 
 /** The three submit examples of seed 001/003, with the `-d` bodies exactly as written there. */
@@ -149,8 +154,8 @@ describe('modes, tiers and options', () => {
       mode: 'image-to-video',
       channel: 'wild',
       prompt: 'the statue turns its head',
-      image_url: 'https://example.com/start.png',
-      end_image_url: 'https://example.com/end.jpg',
+      image_url: files.url('red-640x480.png', 'start.png'),
+      end_image_url: files.url('green-800x600.jpg', 'end.jpg'),
       aspect_ratio: '9:16',
       resolution: '1080p',
       duration: '6',
@@ -180,15 +185,16 @@ describe('modes, tiers and options', () => {
     expect(file.rawPayload.subarray(4, 8).toString()).toBe('ftyp')
   })
 
-  it('media-to-video sorts media_urls into reference images, videos and audio by extension', async () => {
+  it('media-to-video sorts media_urls into reference images, videos and audio by their content', async () => {
     const c = await h.customer(10_000)
+    // The extensions say nothing (or lie): the bytes decide.
     const media = [
-      'https://cdn.example.com/a/look.PNG',
-      'https://cdn.example.com/clip.mp4?sig=abc',
-      'https://cdn.example.com/voice.mp3',
-      'https://cdn.example.com/b.webp',
-      'https://cdn.example.com/c.mov',
-      'https://cdn.example.com/d.m4a',
+      files.url('red-640x480.png', 'a/look'),
+      files.url('clip-3s.mp4', 'assets/7f3a'),
+      files.url('tone-3s.mp3', 'voice.bin'),
+      files.url('green-800x600.jpg', 'b.webp'),
+      files.url('clip-3s.mp4', 'c.mov'),
+      files.url('tone-3s.mp3', 'd'),
     ]
     const res = await curlPost(c.key, '/api/v1/video/seedance', 'm2v-1', JSON.stringify({ mode: 'media-to-video', prompt: 'blend these into one shot', media_urls: media }))
     expect(res.statusCode).toBe(200)
@@ -212,7 +218,7 @@ describe('modes, tiers and options', () => {
 
   it('gpt-image-2: image-to-image, a batch, and 1:1 at 4K on the economy channel', async () => {
     const c = await h.customer(10_000)
-    const body = { type: 'image-to-image', channel: 'economy', prompt: 'make it look like chrome', resolution: '4K', aspectRatio: '1:1', batchCount: 2, imageUrls: ['https://example.com/in.png'] }
+    const body = { type: 'image-to-image', channel: 'economy', prompt: 'make it look like chrome', resolution: '4K', aspectRatio: '1:1', batchCount: 2, imageUrls: [files.url('blue-640x480.png', 'in.png')] }
     const res = await curlPost(c.key, '/api/v1/image/gpt-image-2', 'gpt-2', JSON.stringify(body))
     expect(res.statusCode).toBe(200)
     // 20 × 4 (4K) × 0.5 (economy) × 2 images
@@ -237,7 +243,7 @@ describe('modes, tiers and options', () => {
       c.key,
       '/api/v1/image/nano-banana-pro',
       'nbp-3',
-      JSON.stringify({ type: 'image-to-image', prompt: 'same jar, at night', image_size: '16:9', resolution: '2K', output_format: 'jpeg', image_urls: ['https://example.com/jar.png'] }),
+      JSON.stringify({ type: 'image-to-image', prompt: 'same jar, at night', image_size: '16:9', resolution: '2K', output_format: 'jpeg', image_urls: [files.url('red-640x480.png', 'jar.png')] }),
     )
     expect(jpeg.statusCode).toBe(200)
     expect(jpeg.json().credits_used).toBe(40)

@@ -4,22 +4,29 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createHarness, type Harness } from '../support/harness.js'
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fakes/openai-server.js'
+import { startMediaServer, type MediaServer } from '../support/media-server.js'
 
-let h: Harness
-let fake: FakeOpenAi
+let h: Harness | undefined
+let fake: FakeOpenAi | undefined
+let media: MediaServer | undefined
 afterEach(async () => {
   await h?.close()
   await fake?.close()
+  await media?.close()
+  h = fake = media = undefined
 })
 
-describe('reference URLs fetched at run time', () => {
-  it('fails the job with reference_unavailable and releases the hold when a reference cannot be fetched safely', async () => {
+function channelsFile(url: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'channels-'))
+  const file = path.join(dir, 'channels.json')
+  writeFileSync(file, JSON.stringify({ channels: [{ id: 'oai', provider: 'openai', baseUrl: url, apiKeyEnv: 'OAI_KEY', models: { 'gpt-image-2': 'gpt-image-2' } }] }))
+  return file
+}
+
+describe('reference URLs of an upstream that takes image bytes', () => {
+  it('a reference that cannot be fetched is refused at submit: 400 reference_unavailable, nothing held, the upstream never called', async () => {
     fake = await startFakeOpenAi()
-    const dir = mkdtempSync(path.join(tmpdir(), 'channels-'))
-    const file = path.join(dir, 'channels.json')
-    writeFileSync(file, JSON.stringify({ channels: [{ id: 'oai', provider: 'openai', baseUrl: fake.url, apiKeyEnv: 'OAI_KEY', models: { 'gpt-image-2': 'gpt-image-2' } }] }))
-    // Private URLs are not allowed: the guard must stop what the submit check could not see.
-    h = await createHarness({ env: { REELAY_CHANNELS_FILE: file, OAI_KEY: fake.apiKey } })
+    h = await createHarness({ env: { REELAY_CHANNELS_FILE: channelsFile(fake.url), OAI_KEY: fake.apiKey } })
     const c = await h.customer(1_000)
     const res = await h.app.inject({
       method: 'POST',
@@ -27,11 +34,29 @@ describe('reference URLs fetched at run time', () => {
       headers: { ...c.auth, 'idempotency-key': 'ref-1' },
       payload: { prompt: 'make it blue', referenceImage: 'https://reference.invalid/a.png' },
     })
-    expect(res.statusCode).toBe(202)
+    expect(res.statusCode).toBe(400)
+    expect(res.json().error).toMatchObject({ code: 'reference_unavailable', field: 'referenceImage[0]' })
     await h.rt.worker.drain()
-    const job = (await h.app.inject({ method: 'GET', url: `/v1/jobs/${res.json().jobId}`, headers: c.auth })).json()
-    expect(job).toMatchObject({ status: 'failed', chargedCredits: 0, error: { code: 'reference_unavailable' } })
     expect(fake.requests).toHaveLength(0)
     expect((await h.app.inject({ method: 'GET', url: '/v1/usage', headers: c.auth })).json()).toMatchObject({ balance: 1_000, reserved: 0 })
+  })
+
+  it('uploads the stored copy: the customer’s server is asked once, at submit', async () => {
+    fake = await startFakeOpenAi()
+    media = await startMediaServer()
+    h = await createHarness({ env: { REELAY_CHANNELS_FILE: channelsFile(fake.url), OAI_KEY: fake.apiKey, REELAY_ALLOW_PRIVATE_URLS: '1' } })
+    const c = await h.customer(1_000)
+    const files = await (await import('../support/media-server.js')).mediaFixtures()
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/v1/images/generate',
+      headers: { ...c.auth, 'idempotency-key': 'ref-2' },
+      payload: { prompt: 'make it blue', referenceImage: media.url('red-640x480.png', 'customer/asset') },
+    })
+    expect(res.statusCode, res.body).toBe(202)
+    await h.rt.worker.drain()
+    const edit = fake.requests.find((r) => r.path === '/v1/images/edits')
+    expect(edit?.files.map((f) => Buffer.from(f.bytes).equals(files['red-640x480.png']!))).toEqual([true])
+    expect(media.hits('/customer/asset')).toBe(1)
   })
 })

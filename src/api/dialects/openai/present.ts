@@ -36,6 +36,7 @@ const ERRORS: Record<ErrorCode, { status: number; type: string; code: string | n
   uri_too_long: { status: 414, type: 'invalid_request_error', code: 'uri_too_long' },
   expectation_failed: { status: 417, type: 'invalid_request_error', code: 'expectation_failed' },
   headers_too_large: { status: 431, type: 'invalid_request_error', code: 'headers_too_large' },
+  reference_unavailable: { status: 400, type: 'invalid_request_error', code: 'reference_unavailable' },
 }
 
 export function formatOpenAIError(err: AppError): { status: number; body: OpenAIErrorBody } {

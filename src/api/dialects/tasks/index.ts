@@ -17,7 +17,7 @@ const D = 'tasks'
 const BASE = '/api/v1'
 
 /** The 001 error table: code → HTTP status. */
-type TaskErrorCode = 'invalid_request' | 'unauthorized' | 'insufficient_credits' | 'rate_limited' | 'idempotency_conflict' | 'service_busy' | 'not_found' | 'internal_error'
+type TaskErrorCode = 'invalid_request' | 'unauthorized' | 'insufficient_credits' | 'rate_limited' | 'idempotency_conflict' | 'service_busy' | 'not_found' | 'internal_error' | 'reference_unavailable'
 
 const TASK_ERRORS: Record<TaskErrorCode, number> = {
   invalid_request: 400,
@@ -28,6 +28,8 @@ const TASK_ERRORS: Record<TaskErrorCode, number> = {
   service_busy: 503,
   not_found: 404,
   internal_error: 500,
+  // Not in 001's table: a reference that timed out or whose server failed is worth retrying, unlike invalid_request.
+  reference_unavailable: 400,
 }
 
 /** Our codes onto 001's; statuses always follow the 001 table. */
@@ -56,6 +58,7 @@ const CODE_MAP: Record<ErrorCode, TaskErrorCode> = {
   uri_too_long: 'invalid_request',
   expectation_failed: 'invalid_request',
   headers_too_large: 'invalid_request',
+  reference_unavailable: 'reference_unavailable',
 }
 
 // The 001 document sends one, but clients of the live service omit it: optional, and when

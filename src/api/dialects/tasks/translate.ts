@@ -1,6 +1,5 @@
 import { AppError, invalid } from '../../../errors.js'
 import { resolveModel, SEEDANCE_25, SEEDANCE_TIER_MODELS } from '../../../catalog/models.js'
-import { classifyMedia } from './media.js'
 import type { ImageInput, VideoInput } from '../../../catalog/validate.js'
 import type { GptImageBody, NanoBananaBody, Seedance25Body, SeedanceBody } from './schemas.js'
 
@@ -68,7 +67,6 @@ function videoInput(body: VideoBody, model: string, duration: number | undefined
   }
   requirePrompt(body.prompt, model)
 
-  const refs = classifyMedia(media)
   const input: VideoInput = {
     prompt: body.prompt,
     durationSec: duration,
@@ -78,9 +76,8 @@ function videoInput(body: VideoBody, model: string, duration: number | undefined
     cameraFixed: body.fixed_lens,
     firstFrameUrl: given(body.image_url) ? body.image_url : undefined,
     lastFrameUrl: given(body.end_image_url) ? body.end_image_url : undefined,
-    referenceImageUrls: refs.images,
-    referenceVideoUrls: refs.videos,
-    referenceAudioUrls: refs.audios,
+    // Their kinds are read from their bytes at intake, which sorts them into the reference lists.
+    referenceMediaUrls: media.length > 0 ? media : undefined,
   }
   return {
     model,
@@ -94,11 +91,11 @@ function videoInput(body: VideoBody, model: string, duration: number | undefined
       cameraFixed: 'fixed_lens',
       firstFrameUrl: 'image_url',
       lastFrameUrl: 'end_image_url',
+      referenceMediaUrls: 'media_urls',
       // Count rules per kind; `mediaError` turns these names back into `media_urls`.
       referenceImageUrls: 'media_urls (image URLs)',
       referenceVideoUrls: 'media_urls (video URLs)',
       referenceAudioUrls: 'media_urls (audio URLs)',
-      ...refs.fields,
     },
   }
 }
