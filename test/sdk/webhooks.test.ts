@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { createSdkHarness } from '../support/sdk.js'
+import { startReceiver } from '../support/receiver.js'
 import { newWebhookSecret, seedanceSignature, signatureHeaders } from '../../src/webhooks/sign.js'
 import { Reelay, WebhookVerificationError } from '../../packages/sdk/src/index.js'
 
@@ -33,5 +35,27 @@ describe('webhooks.verify', () => {
     const headers = { 'x-seedance-signature': seedanceSignature(secret, body) }
     expect((await sdk.webhooks.verify(body, headers, secret)).data.status).toBe('succeeded')
     expect(await reason(sdk.webhooks.verify(body, headers, newWebhookSecret()))).toBe('wrong_secret')
+  })
+})
+
+describe('webhooks.verify on a real delivery', () => {
+  it('accepts what the server sent to a receiver, and names a re-serialised body', async () => {
+    const h = await createSdkHarness({ env: { REELAY_ALLOW_PRIVATE_URLS: '1' } })
+    const r = await startReceiver()
+    try {
+      const c = await h.customer(1_000)
+      const client = h.client(c.key)
+      const job = await client.images.create({ prompt: 'a signed picture', webhookUrl: `${r.url}/hook` })
+      await h.rt.worker.drain()
+      await h.rt.dispatcher.drain()
+      const got = r.received[0]!
+      const whsec = (await h.app.inject({ method: 'GET', url: '/v1/webhook', headers: c.auth })).json().secret as string
+      const event = await client.webhooks.verify(got.body, got.headers, whsec)
+      expect(event).toMatchObject({ type: 'job.succeeded', data: { jobId: job.jobId, status: 'succeeded' } })
+      expect(await reason(client.webhooks.verify(JSON.stringify(JSON.parse(got.body), null, 2), got.headers, whsec))).toBe('body_reserialised')
+    } finally {
+      await r.close()
+      await h.close()
+    }
   })
 })
