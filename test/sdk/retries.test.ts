@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { startReceiver } from '../support/receiver.js'
 import { Reelay, RateLimitError, type Sleep } from '../../packages/sdk/src/index.js'
+import { retryAfterMs, shouldRetry } from '../../packages/sdk/src/retry.js'
 
 const created = { ok: true, jobId: 'job_1', status: 'queued', type: 'image', model: 'm', chargedCredits: 20, idempotentReplay: false }
 let close: (() => Promise<void>) | undefined
@@ -74,5 +75,23 @@ describe('SDK retries', () => {
     const err = await sdk.usage.get().catch((e: unknown) => e)
     expect((err as Error).name).toBe('APIConnectionError')
     expect(sleeps).toEqual([500, 1000])
+  })
+})
+
+describe('retry rules', () => {
+  it('reads retry-after-ms, fractional seconds and HTTP dates', () => {
+    const now = Date.UTC(2026, 0, 1)
+    expect(retryAfterMs(new Headers({ 'retry-after-ms': '250', 'retry-after': '9' }), now)).toBe(250)
+    expect(retryAfterMs(new Headers({ 'retry-after': '1.5' }), now)).toBe(1500)
+    expect(retryAfterMs(new Headers({ 'retry-after': new Date(now + 4000).toUTCString() }), now)).toBe(4000)
+    expect(retryAfterMs(new Headers({ 'retry-after': 'soon' }), now)).toBeUndefined()
+  })
+
+  it('retries 408, 429, 5xx and a 409 that says when; not other 4xx; x-should-retry wins', () => {
+    for (const s of [408, 429, 500, 502, 503]) expect(shouldRetry(s, new Headers())).toBe(true)
+    for (const s of [400, 401, 402, 404, 409]) expect(shouldRetry(s, new Headers())).toBe(false)
+    expect(shouldRetry(409, new Headers({ 'retry-after': '1' }))).toBe(true)
+    expect(shouldRetry(400, new Headers({ 'x-should-retry': 'true' }))).toBe(true)
+    expect(shouldRetry(503, new Headers({ 'x-should-retry': 'false' }))).toBe(false)
   })
 })

@@ -95,16 +95,21 @@ export class Reelay {
     if (call.body !== undefined) headers['content-type'] = 'application/json'
     const maxRetries = call.maxRetries ?? this.#maxRetries
     for (let attempt = 0; ; attempt++) {
-      const signals = [AbortSignal.timeout(this.#timeout), ...(call.signal ? [call.signal] : [])]
+      // The time limit covers getting the answer's headers, not reading a long download's body.
+      const limit = new AbortController()
+      const timer = setTimeout(() => limit.abort(new Error(`no answer within ${this.#timeout} ms`)), this.#timeout)
+      const signal = call.signal ? AbortSignal.any([limit.signal, call.signal]) : limit.signal
       let res: Response
       try {
-        res = await this.#fetch(url, { method, headers, body: call.body === undefined ? undefined : JSON.stringify(call.body), signal: AbortSignal.any(signals) })
+        res = await this.#fetch(url, { method, headers, body: call.body === undefined ? undefined : JSON.stringify(call.body), signal })
       } catch (err) {
         // The caller's abort ends the call at once; anything else is the network, worth a retry.
         if (call.signal?.aborted) throw call.signal.reason
         if (attempt >= maxRetries) throw new APIConnectionError(`Could not reach ${new URL(url).origin}: ${(err as Error).message}`, { cause: err })
         await this.sleep(retryDelayMs(attempt, undefined, this.#backoff), call.signal)
         continue
+      } finally {
+        clearTimeout(timer)
       }
       if (res.ok) return res
       if (attempt < maxRetries && shouldRetry(res.status, res.headers)) {
