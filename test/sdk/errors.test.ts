@@ -48,8 +48,19 @@ describe('SDK errors from a real server', () => {
 
   it('parallel creates with one key all come back as the one job (the in-flight 409 is retried)', async () => {
     const c = await h.customer(10_000, 'pro')
-    const sdk = h.client(c.key, { sleep: async () => {} })
-    const jobs = await Promise.all(Array.from({ length: 10 }, () => sdk.images.create({ prompt: 'one of ten' }, { idempotencyKey: 'shared-key' })))
+    // A retry waits for the next call to get its answer (the request holding the key is then done).
+    let wake = () => {}
+    let nextAnswer = new Promise<void>((resolve) => (wake = resolve))
+    // Concurrent replays of one key also meet the in-flight 409, so give each call room to retry.
+    const sdk = h.client(c.key, { sleep: () => nextAnswer, maxRetries: 20 })
+    const calls = Array.from({ length: 10 }, () => sdk.images.create({ prompt: 'one of ten' }, { idempotencyKey: 'shared-key' }))
+    const answeredOne = () => {
+      const woken = wake
+      nextAnswer = new Promise<void>((resolve) => (wake = resolve))
+      woken()
+    }
+    for (const call of calls) void call.then(answeredOne, answeredOne)
+    const jobs = await Promise.all(calls)
     expect(new Set(jobs.map((j) => j.jobId)).size).toBe(1)
     expect(jobs.filter((j) => !j.idempotentReplay)).toHaveLength(1)
   })
