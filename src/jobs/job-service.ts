@@ -194,7 +194,7 @@ export function createJobService(deps: JobServiceDeps) {
     await assertReadableFiles(store, req.auth.accountId, files)
     const flightKey = key === undefined ? undefined : `${req.auth.accountId}\u0000${key}`
     if (flightKey) {
-      if (inFlight.has(flightKey)) throw new AppError('idempotency_conflict', 'A request with this Idempotency-Key is still being processed; retry shortly.', { field: 'Idempotency-Key' })
+      if (inFlight.has(flightKey)) throw new AppError('idempotency_conflict', 'A request with this Idempotency-Key is still being processed; retry shortly.', { field: 'Idempotency-Key', retryAfterSec: 1 })
       inFlight.add(flightKey)
     }
     let inputs: JobInput[] = []

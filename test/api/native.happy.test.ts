@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHarness, type Harness } from '../support/harness.js'
+import { createSdkHarness, type SdkHarness } from '../support/sdk.js'
+import type { Job } from '../../packages/sdk/src/index.js'
 import { ledgerViolations } from '../support/ledger-check.js'
 
-let h: Harness
+let h: SdkHarness
 
 beforeAll(async () => {
-  h = await createHarness()
+  h = await createSdkHarness()
 })
 afterAll(async () => {
   await h.close()
@@ -93,34 +94,32 @@ describe('native API happy path', () => {
     expect(result.outputs[0].duration).toBeCloseTo(15, 0)
   })
 
-  it('lists jobs newest first with cursor pagination and filters', async () => {
+  it('lists jobs newest first with cursor pagination and filters (through the SDK)', async () => {
     const c = await h.customer(10_000, 'pro')
+    const sdk = h.client(c.key)
     const ids: string[] = []
-    for (let i = 0; i < 5; i++) {
-      const r = await h.app.inject({ method: 'POST', url: '/v1/images/generate', headers: { ...c.auth, 'idempotency-key': `list-${i}` }, payload: { prompt: `picture number ${i}` } })
-      ids.push(r.json().jobId)
-    }
-    const page1 = (await h.app.inject({ method: 'GET', url: '/v1/jobs?limit=2', headers: c.auth })).json()
-    expect(page1.data.map((j: { jobId: string }) => j.jobId)).toEqual([ids[4], ids[3]])
+    for (let i = 0; i < 5; i++) ids.push((await sdk.images.create({ prompt: `picture number ${i}` })).jobId)
+    const page1 = await sdk.jobs.page({ limit: 2 })
+    expect(page1.data.map((j) => j.jobId)).toEqual([ids[4], ids[3]])
     expect(page1.hasMore).toBe(true)
-    const page2 = (await h.app.inject({ method: 'GET', url: `/v1/jobs?limit=2&cursor=${page1.nextCursor}`, headers: c.auth })).json()
-    expect(page2.data.map((j: { jobId: string }) => j.jobId)).toEqual([ids[2], ids[1]])
-    const videos = (await h.app.inject({ method: 'GET', url: '/v1/jobs?type=video', headers: c.auth })).json()
-    expect(videos.data).toEqual([])
-    const queued = (await h.app.inject({ method: 'GET', url: '/v1/jobs?status=queued', headers: c.auth })).json()
-    expect(queued.data).toHaveLength(5)
+    const page2 = await sdk.jobs.page({ limit: 2, cursor: page1.nextCursor! })
+    expect(page2.data.map((j) => j.jobId)).toEqual([ids[2], ids[1]])
+    const all: Job[] = []
+    for await (const j of sdk.jobs.list({ limit: 2 })) all.push(j)
+    expect(all.map((j) => j.jobId)).toEqual([...ids].reverse())
+    expect((await sdk.jobs.page({ type: 'video' })).data).toEqual([])
+    expect((await sdk.jobs.page({ status: 'queued' })).data).toHaveLength(5)
   })
 
-  it('cancels a queued job and releases its hold', async () => {
+  it('cancels a queued job and releases its hold (through the SDK)', async () => {
     const c = await h.customer(100)
-    const r = await h.app.inject({ method: 'POST', url: '/v1/images/generate', headers: { ...c.auth, 'idempotency-key': 'to-cancel' }, payload: { prompt: 'a cat', quality: 'MEDIUM' } })
-    expect((await h.app.inject({ method: 'GET', url: '/v1/usage', headers: c.auth })).json()).toMatchObject({ reserved: 40, available: 60 })
-    const cancelled = await h.app.inject({ method: 'POST', url: `/v1/jobs/${r.json().jobId}/cancel`, headers: c.auth })
-    expect(cancelled.statusCode).toBe(200)
-    expect(cancelled.json()).toMatchObject({ status: 'cancelled', chargedCredits: 0, error: { code: 'cancelled' } })
-    expect((await h.app.inject({ method: 'GET', url: '/v1/usage', headers: c.auth })).json()).toMatchObject({ balance: 100, reserved: 0, available: 100 })
+    const sdk = h.client(c.key)
+    const job = await sdk.images.create({ prompt: 'a cat', quality: 'MEDIUM' })
+    expect(await sdk.usage.get()).toMatchObject({ reserved: 40, available: 60 })
+    expect(await sdk.jobs.cancel(job.jobId)).toMatchObject({ status: 'cancelled', chargedCredits: 0, error: { code: 'cancelled' } })
+    expect(await sdk.usage.get()).toMatchObject({ balance: 100, reserved: 0, available: 100 })
     await h.rt.worker.drain()
-    expect((await h.app.inject({ method: 'GET', url: `/v1/jobs/${r.json().jobId}`, headers: c.auth })).json().status).toBe('cancelled')
+    expect((await sdk.jobs.get(job.jobId)).status).toBe('cancelled')
   })
 
   it('publishes the catalog with parameters, limits and prices', async () => {

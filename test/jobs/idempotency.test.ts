@@ -65,6 +65,8 @@ describe('idempotency', () => {
     expect(replays.length + inFlight.length).toBe(99)
     for (const r of replays) expect(r.json().jobId).toBe(created[0]!.json().jobId)
     for (const r of inFlight) expect(r.json().error.code).toBe('idempotency_conflict')
+    // It says when to retry, so clients (the SDK) retry it and get the replay.
+    for (const r of inFlight) expect(r.headers['retry-after']).toBe('1')
     const jobs = await h.rt.store.db.selectFrom('jobs').select('id').where('accountId', '=', c.account.id).execute()
     expect(jobs).toHaveLength(1)
     expect(await holdsOf(c.account.id)).toHaveLength(1)

@@ -1,0 +1,8 @@
+export { Reelay, type ReelayOptions, type RequestOptions } from './client.js'
+export * from './errors.js'
+export type * from './types.js'
+export type { WaitOptions, DownloadOptions, DownloadedFile } from './resources/jobs.js'
+export type { CreateOptions } from './resources/create.js'
+export type { WebhookEvent, WebhookHeaders } from './webhooks.js'
+export type { Sleep } from './retry.js'
+export type { paths as OpenApiPaths } from './generated/openapi.js'
