@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import { dialectErrors, registerErrorHandling, requestIdFor, useDialectErrorHandler } from './plugins/errors.js'
-import { answerExpectation, capConnectionsPerIp, clientErrorHandler } from './plugins/protocol.js'
+import { answerExpectation, capConnectionsPerIp, clientErrorHandler, requireHostHeader } from './plugins/protocol.js'
 import { NEVER_SHED, registerLoadShedding, type SheddingOptions } from './plugins/load-shedding.js'
 import { registerFilesRoute } from './files-route.js'
 import { registerCallbackRoute } from './callbacks-route.js'
@@ -47,13 +47,14 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
     // (408, in the dialect's shape via clientErrorHandler) when it is not complete in time, and
     // checks often enough for the limit to mean what it says.
     requestTimeout: config.REELAY_REQUEST_TIMEOUT_MS,
-    http: { headersTimeout, connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(headersTimeout / 4))) },
+    http: { requireHostHeader: false, headersTimeout, connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(headersTimeout / 4))) },
     frameworkErrors: (error, req, reply) => errors.handle(error, req, reply),
     clientErrorHandler: clientErrorHandler(errors),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   })
   answerExpectation(app.server, errors)
+  requireHostHeader(app)
   capConnectionsPerIp(app.server, errors, config.REELAY_MAX_CONNECTIONS_PER_IP, headersTimeout)
   // JSON only: a text/plain body is a 415, not a string handed to a JSON route.
   app.removeContentTypeParser('text/plain')

@@ -44,6 +44,16 @@ const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: 127.0.0
 
 describe('framework errors', () => {
   it.each([
+    ['native', '/v1/jobs/job_x', 'native', 'invalid_request'],
+    ['002', '/api/v1/jobs/queryTask?taskId=x', 'jobs', 'invalid_request'],
+    ['OpenAI', '/v1/videos/video_x', 'openai', 'invalid_value'],
+  ] as const)('an HTTP/1.1 request without Host on the %s API (Node would send an empty 400)', async (_n, path, shape, code) => {
+    const res = await rawRequest(port, `GET ${path} HTTP/1.1\r\nAuthorization: Bearer sk_live_x\r\n\r\n`)
+    expect(res.status).toBe(400)
+    expectShape(res, shape, code)
+  })
+
+  it.each([
     ['native', '/v1/jobs/%E0%A4%A', 'native', 400, 'invalid_request'],
     ['004', '/api/open/v1/video/generations/%E0%A4%A', 'open', 400, 'invalid_request'],
     ['OpenAI', '/v1/videos/%E0%A4%A', 'openai', 400, 'invalid_value'],

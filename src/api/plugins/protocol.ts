@@ -62,6 +62,20 @@ export function clientErrorHandler(errors: DialectErrors) {
   }
 }
 
+/**
+ * HTTP/1.1 requires `Host` (RFC 9112 §3.2). Node itself would answer a request without one with
+ * an empty 400 before any hook runs (so the server turns that check off); here it is answered in
+ * the path's dialect with an `x-request-id` instead.
+ */
+export function requireHostHeader(app: FastifyInstance): void {
+  app.addHook('onRequest', async (req) => {
+    const raw = req.raw
+    if (raw.httpVersionMajor === 1 && raw.httpVersionMinor >= 1 && req.headers.host === undefined) {
+      throw new AppError('invalid_request', 'An HTTP/1.1 request must carry a `Host` header.', { field: 'Host' })
+    }
+  })
+}
+
 /** Node answers an unsupported `Expect` with an empty 417; this gives it the API's shape. */
 export function answerExpectation(server: Server, errors: DialectErrors): void {
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {

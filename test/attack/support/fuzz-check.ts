@@ -25,11 +25,6 @@ export interface Probe {
  * delete an entry once its fix is merged, and the fuzzer holds the line from then on.
  */
 export const KNOWN_UNTIL_MERGED: { item: number; what: string; matches(p: Probe, a: Answer, problems: string[]): boolean }[] = [
-  {
-    item: 5,
-    what: "Node's own 400 for an HTTP/1.1 request without Host (sent before any hook runs): empty body, no x-request-id",
-    matches: (p, a) => p.kind === 'no-host' && a.status === 400 && a.body === '',
-  },
 ]
 
 export function parseJson(text: string): unknown {
