@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ledger } from '../../src/ledger/ledger.js'
 import { createHarness, type Harness } from '../support/harness.js'
+import { mediaFixtures } from '../support/media-server.js'
 
 // A public https REELAY_PUBLIC_URL: URLs on it pass the ordinary SSRF policy, so only the
 // self-link rule stands between a customer and the server's own internal routes.
@@ -16,6 +17,8 @@ let me: Customer
 let other: Customer
 let myJob: string
 let otherJob: string
+/** A real image: references are fetched and checked at submit, so a stand-in would be refused. */
+let png: Buffer
 beforeAll(async () => {
   // Hundreds of requests from one account: a plan that neither rate-limits nor caps them.
   const prices = path.join(mkdtempSync(path.join(tmpdir(), 'prices-')), 'prices.json')
@@ -27,15 +30,19 @@ beforeAll(async () => {
     const res = await h.app.inject({ method: 'POST', url: '/v1/images/generate', headers: { ...c.auth, 'idempotency-key': randomUUID() }, payload: { prompt: 'a lighthouse at dusk' } })
     return (res.json() as { jobId: string }).jobId
   }
+  png = (await mediaFixtures())['red-640x480.png']!
   myJob = await submit(me)
   otherJob = await submit(other)
+  // Rendered, so a signed link to its result points at a stored file.
+  await h.rt.worker.drain()
 })
 afterAll(() => h.close())
 
 const nowSec = () => Math.floor(h.clock.now() / 1000)
 const link = (key: string, expires = nowSec() + 3600) => h.rt.storage.url(key, expires)
 /** A stored upload of `c` (a row and an object), as an image edit makes one. */
-const uploadOf = (c: Customer) => h.rt.jobs.uploads.put(c.account.id, { bytes: Buffer.from('png') }, { bytes: 3, sha256: 'x', ext: 'png', mime: 'image/png' })
+const uploadOf = (c: Customer) =>
+  h.rt.jobs.uploads.put(c.account.id, { bytes: png }, { bytes: png.length, sha256: createHash('sha256').update(png).digest('hex'), ext: 'png', mime: 'image/png' })
 const myUpload = () => uploadOf(me)
 
 /** Each must be refused wherever a URL is taken. */
@@ -151,7 +158,10 @@ describe('submit-time URL rule: links to this server', () => {
 
   it('a URL on another host still meets the normal policy', async () => {
     const e = entryPoints['native referenceImage']!
-    expect((await send(e, me, 'https://cdn.example.org/files/../a.png')).statusCode).toBe(202)
+    // Past the URL rule, so it is fetched; nothing answers there (only loopback is reachable).
+    const elsewhere = await send(e, me, 'https://cdn.example.org/files/../a.png')
+    expect(elsewhere.statusCode).toBe(400)
+    expect(elsewhere.json().error.code).toBe('reference_unavailable')
     const res = await send(e, me, 'http://127.0.0.1:8080/files/a.png')
     expect(res.statusCode).toBe(400)
     expect(res.json().error.message).toContain('https')
