@@ -33,7 +33,9 @@ export function extractFacts(text: string): PromptFacts {
   const negatives = [...[...n.matchAll(LATIN_NEGATIVE)].map((m) => `${m[1]} ${m[2]}`), ...[...n.matchAll(CJK_NEGATIVE)].map((m) => m[0])]
   const latinShare = (n.match(/[A-Za-z]/g)?.length ?? 0) / Math.max(1, n.replace(/[\s\d\p{P}]/gu, '').length)
   const names: string[] = []
-  for (const m of n.matchAll(LATIN_WORD)) {
+  // Quoted text is checked whole; its words are not names of their own.
+  const unquoted = n.replace(QUOTES, ' ')
+  for (const m of unquoted.matchAll(LATIN_WORD)) {
     const word = m[0]
     if (STOP.has(word.toLowerCase())) continue
     if (latinShare < 0.5) {
@@ -41,7 +43,7 @@ export function extractFacts(text: string): PromptFacts {
       names.push(word)
       continue
     }
-    const before = n.slice(0, m.index).trimEnd()
+    const before = unquoted.slice(0, m.index).trimEnd()
     const sentenceStart = before === '' || /[.!?:;\n]$/.test(before)
     const capitalised = /^[A-Z]/.test(word) && !sentenceStart
     const code = /[A-Z].*[A-Z]|[a-z][A-Z]|\d/.test(word) // GPT, iPhone, 4K
