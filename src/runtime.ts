@@ -116,13 +116,19 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   }
   const router = opts.router ?? createRouter({ channels, studio, store, clock, urlPolicy, readOwn })
   const promptConfig = loadPromptConfig(config.REELAY_CHANNELS_FILE, opts.env ?? process.env)
+  let prompts: ReturnType<typeof createPromptStage> | undefined
+  // The LLM channel's breaker sits beside the upstream channels' (a 429 back-off counts as open).
+  const llmBreaker = () => {
+    const h = prompts?.health()
+    return h ? [{ channel: h.channel, state: h.state === 'rate-limited' ? ('open' as const) : h.state }] : []
+  }
   const metrics =
     config.REELAY_METRICS === 'off'
       ? noMetrics
       : createMetrics({
           now: () => clock.now(),
           laneBacklog: (lane) => laneBacklog(store.db, clock.now(), lane),
-          breakerStates: () => router.breakerStates?.() ?? [],
+          breakerStates: () => [...(router.breakerStates?.() ?? []), ...llmBreaker()],
           ledgerMismatches: async () => (await findLedgerMismatches(store.db)).length,
         })
   let worker: ReturnType<typeof createWorker> | null = null
@@ -183,7 +189,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
       await uploads.sweep().catch((err: unknown) => log.error({ err: String(err) }, 'upload sweep failed'))
     },
     prices,
-    prompts: createPromptStage(promptConfig, clock, log.child({ component: 'prompts' })),
+    prompts: (prompts = createPromptStage(promptConfig, clock, log.child({ component: 'prompts' }), metrics)),
     ...(metrics.registry ? { metrics } : {}),
     inputUrlTtlSec: config.REELAY_RESULT_URL_TTL_SECONDS,
     leaseMs: config.REELAY_LEASE_MS,

@@ -30,7 +30,7 @@ afterEach(async () => {
 })
 
 /** One Seedance channel on a fake Ark (language zh by default), an LLM channel on a fake chat server. */
-async function setup(o: { llm?: boolean; prices?: object; prompts?: object } = {}) {
+async function setup(o: { llm?: boolean; prices?: object; prompts?: object; env?: Record<string, string> } = {}) {
   ark = await startFakeArk({ video, getsPerStep: 1 })
   chat = await startFakeChat(fakeModel)
   const dir = mkdtempSync(path.join(tmpdir(), 'prompts-'))
@@ -48,7 +48,7 @@ async function setup(o: { llm?: boolean; prices?: object; prompts?: object } = {
     env.REELAY_PRICES_FILE = path.join(dir, 'prices.json')
     writeFileSync(env.REELAY_PRICES_FILE, JSON.stringify(o.prices))
   }
-  h = await createHarness({ env })
+  h = await createHarness({ env: { ...env, ...o.env } })
   return h.customer(100_000, 'pro')
 }
 
@@ -111,13 +111,17 @@ describe('the prompt pipeline in the worker', () => {
   })
 
   it('an LLM outage never fails the job: the original prompt goes upstream and the job says why', async () => {
-    const c = await setup()
-    chat!.script('server-error', { times: 5 })
+    const c = await setup({ env: { REELAY_METRICS: 'on', REELAY_METRICS_TOKEN: 'scrape-token-0123456789' } })
+    chat!.script('unavailable', { times: 5 })
     const { jobId } = await submit(c.auth, 'p4', { prompt: 'A red fox runs through snowy woods at dusk, no text' })
     const job = await settle(c.auth, jobId)
     expect(job.status).toBe('succeeded')
-    expect(job.promptPipeline).toBe('fallback (llm error (HTTP 500))')
+    expect(job.promptPipeline).toBe('fallback (llm error (HTTP 503))')
     expect(sentPrompts()).toEqual(['A red fox runs through snowy woods at dusk, no text'])
+    // Measured: the operator sees the pipeline's time by outcome and the LLM channel's breaker.
+    const m = await h!.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer scrape-token-0123456789' } })
+    expect(m.body).toMatch(/^reelay_prompt_pipeline_duration_seconds_count\{state="fallback"\} 1$/m)
+    expect(m.body).toMatch(/^reelay_breaker_state\{channel="llm"\} 0$/m)
   })
 
   it('the operator default per plan and the account default pick the mode', async () => {
