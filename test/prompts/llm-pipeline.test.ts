@@ -14,9 +14,9 @@ beforeEach(async () => {
 })
 afterEach(() => chat.close())
 
-function setup(over: { timeoutMs?: number; maxTokens?: number; steps?: object } = {}) {
+function setup(over: { timeoutMs?: number; maxTokens?: number; maxConcurrent?: number; steps?: object } = {}) {
   const config: PromptConfig = {
-    llm: { id: 'llm', baseUrl: chat.url, apiKey: chat.apiKey, model: 'qwen2.5:7b', timeoutMs: over.timeoutMs ?? 2_000, maxConcurrent: 2, maxTokens: over.maxTokens ?? 300 },
+    llm: { id: 'llm', baseUrl: chat.url, apiKey: chat.apiKey, model: 'qwen2.5:7b', timeoutMs: over.timeoutMs ?? 2_000, maxConcurrent: over.maxConcurrent ?? 2, maxTokens: over.maxTokens ?? 300 },
     settings: promptSettingsSchema.parse({ steps: over.steps ?? {} }),
   }
   const llm = createLlmClient(config.llm!, clock)
@@ -136,6 +136,16 @@ describe('the prompt pipeline against an OpenAI-compatible chat-completions serv
     expect(chat.requests).toHaveLength(3)
     clock.advance(30_000)
     expect((await run('A red fox runs through snowy woods at dusk, no text', 'translate')).state).toBe('applied')
+  })
+
+  it('never has more calls in flight than maxConcurrent; the others wait their turn', async () => {
+    const { run } = setup({ maxConcurrent: 1 })
+    chat.script({ slowMs: 150 })
+    const prompts = ['A red fox runs through snowy woods at dusk, no text', 'Un zorro rojo corre por el bosque nevado, sin texto']
+    const results = await Promise.all(prompts.map((p) => run(p, 'translate')))
+    expect(results.map((r) => r.state)).toEqual(['applied', 'applied'])
+    expect(chat.requests).toHaveLength(2)
+    expect(chat.maxInFlight).toBe(1)
   })
 
   it('each step can be switched off', async () => {

@@ -12,6 +12,8 @@ export interface FakeChat {
   url: string
   apiKey: string
   requests: RecordedRequest[]
+  /** The most requests that were being answered at once. */
+  readonly maxInFlight: number
   /** The next `times` requests get `reply` instead of `answer`'s. */
   script(reply: ChatReply, opts?: { times?: number; retryAfterSec?: number }): void
   close(): Promise<void>
@@ -38,6 +40,8 @@ export async function startFakeChat(answer: (system: string, user: string) => st
   const requests: RecordedRequest[] = []
   const scripted: Array<{ reply: ChatReply; left: number; retryAfterSec: number }> = []
   let n = 0
+  let inFlight = 0
+  let maxInFlight = 0
   const completion = (model: string, content: string | null, finish: string, extra: object = {}) => ({
     id: `chatcmpl-${++n}`,
     object: 'chat.completion',
@@ -48,6 +52,8 @@ export async function startFakeChat(answer: (system: string, user: string) => st
   })
   const server = await startFakeServer(
     async (req, res, incoming) => {
+      maxInFlight = Math.max(maxInFlight, ++inFlight)
+      res.on('close', () => inFlight--)
       if (incoming.method !== 'POST' || incoming.url.pathname !== '/v1/chat/completions') return send(res, 404, err('Unknown request URL', 'invalid_request_error', 'unknown_url'))
       if (apiKey && req.headers.authorization !== `Bearer ${apiKey}`) return send(res, 401, PRESETS.unauthorized.body)
       const body = incoming.body as { model?: unknown; messages?: Array<{ role?: unknown; content?: unknown }>; stream?: unknown; max_tokens?: unknown } | undefined
@@ -93,6 +99,9 @@ export async function startFakeChat(answer: (system: string, user: string) => st
     url: `${server.origin}/v1`,
     apiKey,
     requests,
+    get maxInFlight() {
+      return maxInFlight
+    },
     script: (reply, o = {}) => void scripted.push({ reply, left: o.times ?? 1, retryAfterSec: o.retryAfterSec ?? 2 }),
     close: () => server.close(),
   }
