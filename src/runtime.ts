@@ -115,7 +115,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     return { bytes, mime: (await detectMedia(bytes))?.mime ?? 'application/octet-stream' }
   }
   const router = opts.router ?? createRouter({ channels, studio, store, clock, urlPolicy, readOwn })
-  const promptConfig = loadPromptConfig(config.REELAY_CHANNELS_FILE, opts.env ?? process.env)
+  const promptConfig = loadPromptConfig(config.REELAY_CHANNELS_FILE, opts.env ?? process.env, config.REELAY_LEASE_MS)
   let prompts: ReturnType<typeof createPromptStage> | undefined
   // The LLM channel's breaker sits beside the upstream channels' (a 429 back-off counts as open).
   const llmBreaker = () => {

@@ -31,7 +31,7 @@ const fileSchema = z.object({ llm: llmChannelSchema.optional(), prompts: promptS
 export const DEFAULT_PROMPT_CONFIG: PromptConfig = { llm: null, settings: promptSettingsSchema.parse({}) }
 
 /** Reads `llm` and `prompts` from the channel file; no file or no `llm` means no LLM channel. */
-export function loadPromptConfig(file: string | undefined, env: Record<string, string | undefined>): PromptConfig {
+export function loadPromptConfig(file: string | undefined, env: Record<string, string | undefined>, leaseMs = Infinity): PromptConfig {
   if (!file) return DEFAULT_PROMPT_CONFIG
   const parsed = fileSchema.safeParse(readJsonFile(file))
   if (!parsed.success) {
@@ -41,6 +41,8 @@ export function loadPromptConfig(file: string | undefined, env: Record<string, s
   if (!llm) return { llm: null, settings: prompts }
   const apiKey = llm.apiKeyEnv ? env[llm.apiKeyEnv] : ''
   if (llm.apiKeyEnv && !apiKey) throw new ConfigError(`Invalid channels file ${file}:\n  llm: environment variable ${llm.apiKeyEnv} is empty`)
+  // Translate and enhance run while the worker holds the job's lease: both must fit in it.
+  if (2 * llm.timeoutMs >= leaseMs) throw new ConfigError(`Invalid channels file ${file}:\n  llm.timeoutMs: must be under half of REELAY_LEASE_MS (${leaseMs} ms)`)
   return { llm: { ...llm, apiKey: apiKey ?? '' }, settings: prompts }
 }
 
