@@ -13,6 +13,8 @@ import { createStudioProvider } from './providers/studio/index.js'
 import type { Router } from './providers/registry.js'
 import { createRouter } from './providers/index.js'
 import { loadChannels } from './providers/channels.js'
+import { loadPromptConfig } from './prompts/prompt-config.js'
+import { createPromptStage } from './prompts/stage.js'
 import { createFsStorage } from './storage/fs-storage.js'
 import { openStore } from './store/db.js'
 import { migrateToLatest } from './store/migrate.js'
@@ -113,13 +115,20 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     return { bytes, mime: (await detectMedia(bytes))?.mime ?? 'application/octet-stream' }
   }
   const router = opts.router ?? createRouter({ channels, studio, store, clock, urlPolicy, readOwn })
+  const promptConfig = loadPromptConfig(config.REELAY_CHANNELS_FILE, opts.env ?? process.env, config.REELAY_LEASE_MS)
+  let prompts: ReturnType<typeof createPromptStage> | undefined
+  // The LLM channel's breaker sits beside the upstream channels' (a 429 back-off counts as open).
+  const llmBreaker = () => {
+    const h = prompts?.health()
+    return h ? [{ channel: h.channel, state: h.state === 'rate-limited' ? ('open' as const) : h.state }] : []
+  }
   const metrics =
     config.REELAY_METRICS === 'off'
       ? noMetrics
       : createMetrics({
           now: () => clock.now(),
           laneBacklog: (lane) => laneBacklog(store.db, clock.now(), lane),
-          breakerStates: () => router.breakerStates?.() ?? [],
+          breakerStates: () => [...(router.breakerStates?.() ?? []), ...llmBreaker()],
           ledgerMismatches: async () => (await findLedgerMismatches(store.db)).length,
         })
   let worker: ReturnType<typeof createWorker> | null = null
@@ -147,6 +156,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     store,
     clock,
     prices,
+    prompts: promptConfig,
     storage,
     uploads,
     files: createStoredFiles({ store, storage, log: log.child({ component: 'files' }) }),
@@ -179,6 +189,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
       await uploads.sweep().catch((err: unknown) => log.error({ err: String(err) }, 'upload sweep failed'))
     },
     prices,
+    prompts: (prompts = createPromptStage(promptConfig, clock, log.child({ component: 'prompts' }), metrics)),
     ...(metrics.registry ? { metrics } : {}),
     inputUrlTtlSec: config.REELAY_RESULT_URL_TTL_SECONDS,
     leaseMs: config.REELAY_LEASE_MS,

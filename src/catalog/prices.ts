@@ -23,6 +23,8 @@ export const priceBookSchema = z.object({
     /** Per rendering tier (GPT Image 2 `economy` is the lower-cost one); 1 when absent. */
     tierMultiplier: multipliers,
   }),
+  /** Credits added per job for the prompt pipeline (held at submit, released when it did not apply). */
+  prompt: z.object({ translate: z.number().int().nonnegative(), enhance: z.number().int().nonnegative() }).default({ translate: 0, enhance: 0 }),
   plans: z.record(
     z.string(),
     z.object({
@@ -52,6 +54,7 @@ export const DEFAULT_PRICES: PriceBook = {
     resolutionMultiplier: { '1K': 1, '2K': 2, '4K': 4 },
     tierMultiplier: { standard: 1, economy: 0.5 },
   },
+  prompt: { translate: 0, enhance: 0 },
   plans: {
     default: { name: 'Default', requestsPerMinute: 60, maxActiveJobs: 3, monthlyCreditQuota: null },
     pro: { name: 'Pro', requestsPerMinute: 600, maxActiveJobs: 20, monthlyCreditQuota: null },

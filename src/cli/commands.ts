@@ -21,6 +21,7 @@ import { resealSecrets } from '../secrets/reseal.js'
 import { loadOrCreateSecret } from '../store/secrets.js'
 import { countActiveOnChannel } from '../jobs/channel-load.js'
 import { parseCredits } from '../domain/credits.js'
+import { PROMPT_MODES } from '../prompts/prompt-config.js'
 
 const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString())
 
@@ -109,6 +110,22 @@ export function buildCli(): Command {
       await withAccounts(async (a) => {
         const rows = await a.list()
         emit(Boolean(o.json), rows, table(rows.map((r) => ({ id: r.id, name: r.name, plan: r.plan, balance: r.balance, reserved: r.reserved, available: r.balance - r.reserved }))))
+      })
+    })
+
+  accounts
+    .command('prompt-mode')
+    .description("The account's default prompt mode (docs/prompts.md)")
+    .argument('<account>')
+    .argument('<mode>', `${PROMPT_MODES.join(', ')}, or default for the operator's`, (v: string) => {
+      if (v !== 'default' && !(PROMPT_MODES as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${PROMPT_MODES.join(', ')} or default`)
+      return v
+    })
+    .action(async (name: string, mode: string) => {
+      await withAccounts(async (a, { store }) => {
+        const acct = await a.byName(name)
+        await store.db.updateTable('accounts').set({ promptMode: mode === 'default' ? null : mode }).where('id', '=', acct.id).execute()
+        emit(false, {}, `Account ${acct.name}: prompt mode ${mode}.`)
       })
     })
 

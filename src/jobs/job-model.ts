@@ -3,6 +3,7 @@ import type { JobStatus } from '../domain/job-status.js'
 import { jobCharges, NO_CHARGES, type JobCharges } from '../ledger/job-charges.js'
 import type { Kysely } from 'kysely'
 import type { Database, JobsTable } from '../store/schema.js'
+import { parseRecord, type PromptRecord } from '../prompts/record.js'
 
 export interface StoredOutput {
   key: string
@@ -34,6 +35,8 @@ export interface Job {
   error: { code: string; message: string } | null
   outputs: StoredOutput[]
   webhookUrl: string | null
+  /** The prompt pipeline's record; null on jobs made before it existed. */
+  prompt: PromptRecord | null
   createdAt: number
   startedAt: number | null
   finishedAt: number | null
@@ -66,6 +69,7 @@ export function toJob(row: JobsTable, charges: JobCharges): Job {
     error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null,
     outputs: row.outputs ? (JSON.parse(row.outputs) as StoredOutput[]) : [],
     webhookUrl: row.webhookUrl,
+    prompt: parseRecord(row.promptPipeline ?? null),
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,

@@ -25,6 +25,8 @@ import { deleteJobInputs, toRow, type JobInput } from './references/job-inputs.j
 import { referenceItems, slotOf, sortMedia } from './references/slots.js'
 import type { ReferenceIntake } from './references/intake.js'
 import type { VideoParams } from '../domain/params.js'
+import { DEFAULT_PROMPT_CONFIG, PROMPT_MODES, resolvePromptMode, type PromptConfig, type PromptMode } from '../prompts/prompt-config.js'
+import { promptSurcharge, startRecord } from '../prompts/pipeline.js'
 
 export interface SubmitRequest {
   auth: AuthContext
@@ -43,6 +45,8 @@ export interface SubmitRequest {
   uploads?: string[]
   /** The API request's id, kept on the job for the worker's logs. */
   requestId?: string | undefined
+  /** `raw`, `translate` or `enhance` (the dialect maps its own field); absent: the defaults decide. */
+  promptMode?: unknown
 }
 
 export interface JobServiceDeps {
@@ -64,6 +68,8 @@ export interface JobServiceDeps {
   discardInputs?: (keys: string[]) => Promise<void>
   /** Told when an input object is deleted, so caches stop pointing at it. */
   onInputDeleted?: (key: string) => void
+  /** The LLM channel and prompt defaults (none: detection only). */
+  prompts?: PromptConfig
   /** Called after a job commits, so an in-process worker starts at once. */
   onSubmitted?: () => void
   /** Called after a cancel commits (its webhook is queued), with where the job was running. */
@@ -174,6 +180,24 @@ export function createJobService(deps: JobServiceDeps) {
     return { params, price, inputs }
   }
 
+  /** The job's prompt mode, its surcharge and the pipeline record it starts with. */
+  async function promptPlan(req: SubmitRequest, model: CatalogModel, prompt: string) {
+    const config = deps.prompts ?? DEFAULT_PROMPT_CONFIG
+    let requested: PromptMode | undefined
+    if (req.promptMode !== undefined) {
+      const field = req.fields?.promptMode ?? 'promptMode'
+      if (typeof req.promptMode !== 'string' || !(PROMPT_MODES as readonly string[]).includes(req.promptMode)) {
+        throw new AppError('invalid_request', `\`${field}\` must be one of ${PROMPT_MODES.join(', ')}`, { field })
+      }
+      requested = req.promptMode as PromptMode
+    }
+    const account = requested ? undefined : await db.selectFrom('accounts').select('promptMode').where('id', '=', req.auth.accountId).executeTakeFirst()
+    const accountMode = (PROMPT_MODES as readonly string[]).includes(account?.promptMode ?? '') ? (account?.promptMode as PromptMode) : null
+    const mode = resolvePromptMode(config.settings, { request: requested, account: accountMode, plan: req.auth.plan, model: model.id })
+    const surcharge = promptSurcharge(config, prices.prompt, mode)
+    return { surcharge, record: startRecord(config, prompt, mode, surcharge) }
+  }
+
   async function findOwned(accountId: string, id: string): Promise<JobsTable | undefined> {
     return db.selectFrom('jobs').selectAll().where('id', '=', id).where('accountId', '=', accountId).where('deletedAt', 'is', null).executeTakeFirst()
   }
@@ -186,6 +210,7 @@ export function createJobService(deps: JobServiceDeps) {
     // Validation first: a rejected request records nothing, so a corrected retry with the same key works.
     const checked = validate(req.type, req.model, req)
     const { model, files } = checked
+    const prompt = await promptPlan(req, model, checked.params.prompt)
     if (req.webhookUrl !== undefined) {
       const field = req.fields?.webhookUrl ?? 'webhookUrl'
       const broken = webhookUrlRule(req.webhookUrl)
@@ -206,7 +231,8 @@ export function createJobService(deps: JobServiceDeps) {
         if (early) return { job: early, replay: true }
       }
       const taken = await takeReferences(model, checked.params, checked.price, req)
-      const { params, price } = taken
+      const { params } = taken
+      const price = taken.price + prompt.surcharge
       inputs = taken.inputs
       const outcome = await db.transaction().execute(async (trx) => {
         const now = clock.now()
@@ -270,6 +296,7 @@ export function createJobService(deps: JobServiceDeps) {
           deletedAt: null,
           refusedChannels: null,
           requestId: req.requestId ?? null,
+          promptPipeline: JSON.stringify(prompt.record),
         }
         await trx.insertInto('jobs').values(row).execute()
         await deps.uploads.attach(trx, req.auth.accountId, id, req.uploads ?? [])

@@ -19,6 +19,8 @@ import type { JobsTable } from '../store/schema.js'
 import { loadJobInputs } from './references/job-inputs.js'
 import { providerInputs, withStoredUrls } from './references/provider-inputs.js'
 import type { ProviderInput } from '../providers/provider.js'
+import { parseRecord, usedPrompt } from '../prompts/record.js'
+import { settledCost, type PromptStage } from '../prompts/stage.js'
 
 export interface WorkerDeps extends OutputDeps {
   store: Store
@@ -44,6 +46,8 @@ export interface WorkerDeps extends OutputDeps {
   inputUrlTtlSec?: number
   /** Upstream latency and error kinds per channel (the /metrics endpoint). */
   metrics?: UpstreamMetrics
+  /** Translates and enhances prompts before a submit; absent: prompts go as sent. */
+  prompts?: PromptStage
 }
 
 export interface UpstreamMetrics {
@@ -118,7 +122,12 @@ export function createWorker(deps: WorkerDeps) {
       type: row.type,
       submittedAt: row.startedAt,
       get params() {
-        return (params ??= withStoredUrls(row.type, JSON.parse(row.params) as CanonicalParams, inputs ?? []))
+        if (params) return params
+        const parsed = JSON.parse(row.params) as CanonicalParams
+        const rec = parseRecord(row.promptPipeline ?? null)
+        // The provider gets the pipeline's prompt; the job keeps the customer's in `params`.
+        params = withStoredUrls(row.type, rec ? { ...parsed, prompt: usedPrompt(rec) } : parsed, inputs ?? [])
+        return params
       },
       inputs: () => (loaded ??= loadInputs(row)),
     }
@@ -135,7 +144,8 @@ export function createWorker(deps: WorkerDeps) {
 
   async function finish(row: JobsTable, route: Route, outputs: Parameters<typeof storeOutputs>[2], actualCost?: number): Promise<void> {
     const stored = await storeOutputs(deps, row, outputs)
-    const ok = await tx.succeed(row, stored, actualCost ?? (deps.prices && renderedCost(deps.prices, row, stored)), clock.now())
+    const render = actualCost ?? (deps.prices && renderedCost(deps.prices, row, stored))
+    const ok = await tx.succeed(row, stored, settledCost(row.price, render, parseRecord(row.promptPipeline ?? null)), clock.now())
     if (!ok) {
       // Someone else decided first (cancel, deadline, a newer lease): keep nothing, charge nothing.
       await Promise.all(stored.map((s) => deps.storage.delete(s.key).catch(() => undefined)))
@@ -168,22 +178,28 @@ export function createWorker(deps: WorkerDeps) {
     await submitVia(row, route, now)
   }
 
-  async function submitVia(row: JobsTable, route: Route, now: number): Promise<void> {
+  async function submitVia(claimed: JobsTable, route: Route, now: number): Promise<void> {
+    let row = claimed
     if (router.takeToken && !router.takeToken(route.channel.id)) {
       await tx.update(row, { nextRunAt: now + 250 }, now)
       return
     }
-    const pjob = providerJob(row, await loadInputs(row))
+    const inputs = await loadInputs(row)
     const ctx = ctxFor(route, row)
     if (row.submitUncertain && route.provider.findExisting) {
-      const existing = await route.provider.findExisting(pjob, ctx)
+      const existing = await route.provider.findExisting(providerJob(row, inputs), ctx)
       if (existing) {
         await accepted(row, route, existing.upstreamId, now)
         return
       }
     }
+    // Bounded by the LLM channel's timeout, and it never throws: a failed step keeps the prompt.
+    const prompt = row.submitUncertain ? null : await deps.prompts?.prepare(row, route.channel)
+    const promptPatch = prompt ? { promptPipeline: JSON.stringify(prompt) } : {}
     // Record the intent before calling out: if we crash mid-call, the next owner checks first.
-    if (!(await tx.mark(row, { submitUncertain: 1, channel: route.channel.id, provider: route.provider.name }, now))) return
+    if (!(await tx.mark(row, { submitUncertain: 1, channel: route.channel.id, provider: route.provider.name, ...promptPatch }, now))) return
+    row = { ...row, ...promptPatch }
+    const pjob = providerJob(row, inputs)
     const res = await timed(route.channel.id, 'submit', () => route.provider.submit({ ...pjob, submittedAt: now }, ctx))
     router.reportSuccess?.(route.channel.id)
     if (!('outputs' in res)) {

@@ -1,10 +1,11 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { UpstreamMetrics } from '../jobs/worker.js'
+import type { PromptStageMetrics } from '../prompts/stage.js'
 
 export type WebhookOutcome = 'delivered' | 'retry' | 'failed' | 'gone'
 
 /** What the hot paths report. With metrics off every method is a no-op. */
-export interface Metrics extends UpstreamMetrics {
+export interface Metrics extends UpstreamMetrics, PromptStageMetrics {
   /** Set when metrics are on: what `/metrics` renders. */
   readonly registry: Registry | null
   /** `route` is the route pattern (`/v1/jobs/:id`), never the URL, so the label set stays small. */
@@ -12,7 +13,7 @@ export interface Metrics extends UpstreamMetrics {
   webhookOutcome(outcome: WebhookOutcome): void
 }
 
-export const noMetrics: Metrics = { registry: null, httpRequest() {}, upstreamCall() {}, upstreamError() {}, webhookOutcome() {} }
+export const noMetrics: Metrics = { registry: null, httpRequest() {}, upstreamCall() {}, upstreamError() {}, webhookOutcome() {}, promptPipeline() {} }
 
 /** Figures read when scraped rather than counted as they happen. */
 export interface MetricSources {
@@ -57,6 +58,13 @@ export function createMetrics(src: MetricSources): Metrics {
     registers,
   })
   const upstreamErrors = new Counter({ name: 'reelay_upstream_errors_total', help: 'Failed job steps by channel and error kind (retryable, unknown, user, config).', labelNames: ['channel', 'kind'], registers })
+  const promptSeconds = new Histogram({
+    name: 'reelay_prompt_pipeline_duration_seconds',
+    help: 'Time the prompt pipeline (LLM translation and enhancement) added before a submit, by outcome.',
+    labelNames: ['state'],
+    buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32],
+    registers,
+  })
   const webhooks = new Counter({ name: 'reelay_webhook_deliveries_total', help: 'Webhook attempts by outcome: delivered, retry (will try again), failed (out of attempts), gone (410).', labelNames: ['outcome'], registers })
 
   new Gauge({
@@ -131,6 +139,9 @@ export function createMetrics(src: MetricSources): Metrics {
     },
     webhookOutcome(outcome) {
       webhooks.labels(outcome).inc()
+    },
+    promptPipeline(state, seconds) {
+      promptSeconds.labels(state).observe(seconds)
     },
   }
 }

@@ -16,6 +16,8 @@ const channelSchema = z.object({
   priority: z.number().int().default(1),
   weight: z.number().positive().default(1),
   region: z.string().optional(),
+  /** The prompt language the upstream prefers (ISO 639-1); the prompt pipeline translates into it. */
+  language: z.string().regex(/^[a-z]{2}(-[A-Za-z]{2,4})?$/, 'an ISO 639-1 code such as zh or en').optional(),
   /** Most jobs this channel runs at once; more wait as `queued`. */
   maxConcurrent: z.number().int().positive().default(100),
   /** Upstream calls per second (submits and polls). */
@@ -47,7 +49,10 @@ export function loadChannels(file: string | undefined, env: Record<string, strin
     if (c.provider !== 'studio' && !c.baseUrl) problems.push(`channel ${c.id}: baseUrl is required`)
     const apiKey = c.apiKeyEnv ? env[c.apiKeyEnv] : ''
     if (c.provider !== 'studio' && !apiKey) problems.push(`channel ${c.id}: environment variable ${c.apiKeyEnv ?? '(apiKeyEnv not set)'} is empty`)
-    return { ...c, baseUrl: c.baseUrl ?? 'local', apiKey: apiKey ?? '' }
+    // Seedance prefers Chinese prompts (seed 002): a channel serving only Seedance defaults to zh.
+    const seedance = Object.keys(c.models).length > 0 && Object.keys(c.models).every((m) => m.startsWith('seedance'))
+    const language = c.language ?? (seedance && c.provider !== 'studio' ? 'zh' : undefined)
+    return { ...c, baseUrl: c.baseUrl ?? 'local', apiKey: apiKey ?? '', ...(language ? { language } : {}) }
   })
   if (problems.length) throw new ConfigError(`Invalid channels file ${file}:\n${problems.map((p) => `  ${p}`).join('\n')}`)
   return out

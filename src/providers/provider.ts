@@ -40,6 +40,8 @@ export interface ChannelConfig {
   /** Our model id → the upstream's model id. */
   models: Record<string, string>
   options: Record<string, unknown>
+  /** The prompt language the upstream prefers; absent: prompts are sent in the customer's language. */
+  language?: string
 }
 
 export interface ProviderLogger {

@@ -6,6 +6,7 @@ import * as m0004 from './migrations/0004-claim-lanes.js'
 import * as m0006 from './migrations/0006-uploads.js'
 import * as m0007 from './migrations/0007-request-id.js'
 import * as m0008 from './migrations/0008-job-inputs.js'
+import * as m0010 from './migrations/0010-prompt-pipeline.js'
 
 // Migrations are imported statically so they work from source, bundles and tests alike.
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0006-uploads': m0006,
   '0007-request-id': m0007,
   '0008-job-inputs': m0008,
+  '0010-prompt-pipeline': m0010,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

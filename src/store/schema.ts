@@ -9,6 +9,8 @@ export interface AccountsTable {
   balance: number
   reserved: number
   createdAt: number
+  /** The account's default prompt mode (`raw`, `translate`, `enhance`); null: the operator's. */
+  promptMode?: string | null
 }
 
 export interface ApiKeysTable {
@@ -59,6 +61,8 @@ export interface JobsTable {
   refusedChannels: string | null
   /** The id of the API request that created the job (worker log lines carry it). */
   requestId: string | null
+  /** The prompt pipeline's record (JSON, src/prompts/record.ts); null on jobs from before it. */
+  promptPipeline?: string | null
 }
 
 export interface LedgerEntriesTable {

@@ -1,3 +1,4 @@
+import { promptModeFromFlag } from '../../../prompts/prompt-config.js'
 import { AppError, invalid } from '../../../errors.js'
 import { requestFingerprint } from '../../../domain/fingerprint.js'
 import { authenticate, authOf } from '../../plugins/auth.js'
@@ -117,6 +118,7 @@ export const jobsDialect: Dialect = {
           fields,
           ...idempotency(req, body),
           webhookUrl: body.callBackUrl,
+          promptMode: promptModeFromFlag(body.inputs?.enhancePrompt),
         })
         return { taskId: toDialectId(job.id, TASK_PREFIX) }
       },

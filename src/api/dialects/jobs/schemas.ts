@@ -33,6 +33,7 @@ export const CreateTaskBody = z.object({
       resolution: z.enum(Object.keys(JOBS_RESOLUTIONS) as [JobsResolution, ...JobsResolution[]]).optional().describe('Output size (all 720p); default 1280x720'),
       videoInputMode: z.enum(['keyframe', 'reference']).optional().describe('How `urls` are used (default "keyframe")'),
       upscaleResolution: z.enum(['2k', '4k']).optional().describe('Upscale the output to 2K or 4K'),
+      enhancePrompt: z.boolean().optional().describe('Enrich the prompt with the Prompt Enhancement Engine (translation into the model\'s language runs either way)'),
     })
     .optional(),
 })

@@ -1,3 +1,4 @@
+import { promptModeFromFlag } from '../../../prompts/prompt-config.js'
 import { AppError } from '../../../errors.js'
 import { requestFingerprint } from '../../../domain/fingerprint.js'
 import { catalogList } from '../../catalog-view.js'
@@ -77,6 +78,7 @@ export const nativeDialect: Dialect = {
           idempotencyKey: idempotencyKey(req),
           fingerprint: requestFingerprint('POST', '/v1/images/generate', body),
           webhookUrl: body.webhookUrl,
+          promptMode: body.promptMode ?? promptModeFromFlag(body.enhancePrompt),
         })
         return reply.status(202).send(submitted(job, replay))
       },
@@ -127,6 +129,7 @@ export const nativeDialect: Dialect = {
           idempotencyKey: idempotencyKey(req),
           fingerprint: requestFingerprint('POST', '/v1/videos/generate', body),
           webhookUrl: body.webhookUrl,
+          promptMode: body.promptMode ?? promptModeFromFlag(body.enhancePrompt),
         })
         return reply.status(202).send(submitted(job, replay))
       },

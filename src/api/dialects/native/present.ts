@@ -18,6 +18,25 @@ export function presentJob(job: Job) {
     startedAt: iso(job.startedAt),
     completedAt: iso(job.finishedAt),
     error: job.error,
+    ...presentPrompt(job),
+  }
+}
+
+/** What the prompt pipeline did, for the customer: never the LLM channel or its raw errors. */
+function presentPrompt(job: Job) {
+  const p = job.prompt
+  if (!p) return {}
+  return {
+    promptPipeline: p.summary,
+    prompt: {
+      mode: p.mode,
+      original: p.original,
+      detectedLanguage: p.detectedLanguage,
+      targetLanguage: p.targetLanguage ?? null,
+      translated: p.translated ?? null,
+      enhanced: p.enhanced ?? null,
+      latencyMs: p.latencyMs ?? null,
+    },
   }
 }
 

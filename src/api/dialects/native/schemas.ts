@@ -16,6 +16,8 @@ export const ImageGenerateBody = z.object({
   format: z.string().optional().describe('png or jpeg'),
   seed: z.number().int().optional(),
   webhookUrl: url.optional().describe('Per-request webhook; wins over the key default'),
+  enhancePrompt: z.boolean().optional().describe('true: translate and enhance the prompt; false: translate only'),
+  promptMode: z.string().optional().describe('raw, translate or enhance; wins over enhancePrompt'),
 })
 
 /** `POST /v1/videos/generate` (000 fields, plus optional canonical extras). */
@@ -35,6 +37,8 @@ export const VideoGenerateBody = z.object({
   seed: z.number().int().optional(),
   cameraFixed: z.boolean().optional(),
   webhookUrl: url.optional(),
+  enhancePrompt: z.boolean().optional().describe('true: translate and enhance the prompt; false: translate only'),
+  promptMode: z.string().optional().describe('raw, translate or enhance; wins over enhancePrompt'),
 })
 
 export const JobIdParams = z.object({ jobId: z.string().min(1).max(100) })
