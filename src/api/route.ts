@@ -71,7 +71,13 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       return `must be one of ${issue.values.map((v) => String(v)).join(', ')}`
     case 'unrecognized_keys':
       return `has unknown field(s) ${issue.keys.join(', ')}`
-    default:
+    // Refinements and formats carry their own wording, written in our schemas.
+    case 'custom':
+    case 'invalid_element':
+    case 'invalid_format':
+    case 'invalid_key':
+    case 'invalid_union':
+    case 'not_multiple_of':
       return issue.message
   }
 }

@@ -74,6 +74,6 @@ export async function storeOutputs(deps: OutputDeps, job: JobsTable, outputs: Pr
     throw err
   } finally {
     await Promise.all(temps.map((t) => rm(t, { force: true })))
-    await Promise.all(outputs.map((o) => (o.kind === 'file' ? rm(o.path, { force: true }) : undefined)))
+    await Promise.all(outputs.flatMap((o) => (o.kind === 'file' ? [rm(o.path, { force: true })] : [])))
   }
 }

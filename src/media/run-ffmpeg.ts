@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { ffmpegPath, ffprobePath } from './binaries.js'
 
 export interface RunOptions {
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
   timeoutMs?: number
   /** Written to the child's stdin, which is then closed. */
   input?: Buffer

@@ -17,7 +17,7 @@ export interface ExchangeInit {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE'
   headers: Record<string, string>
   body?: string | Uint8Array
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
   connectMs: number
   headersMs: number
   /** The longest wait between body chunks. */

@@ -23,7 +23,7 @@ const migrations: Record<string, Migration> = {
 const provider: MigrationProvider = { getMigrations: async () => migrations }
 
 /** Applies every pending migration; safe to run concurrently from several processes. */
-export async function migrateToLatest(db: Kysely<any>, dialect: 'sqlite' | 'postgres' = 'sqlite'): Promise<string[]> {
+export async function migrateToLatest<DB>(db: Kysely<DB>, dialect: 'sqlite' | 'postgres' = 'sqlite'): Promise<string[]> {
   // On PostgreSQL the bookkeeping tables live in the schema we run in (search_path), so
   // several deployments (or test files) can share one database without seeing each other's.
   const schema = dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined

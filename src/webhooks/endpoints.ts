@@ -44,7 +44,7 @@ export function createWebhookEndpoints(store: Store, clock: Clock, overlapMs: nu
       return [ep.secret, ...prev]
     },
 
-    async update(apiKeyId: string, accountId: string, patch: { url?: string | null; rotateSecret?: boolean; progressEvents?: boolean }): Promise<WebhookEndpointsTable> {
+    async update(apiKeyId: string, accountId: string, patch: { url?: string | null | undefined; rotateSecret?: boolean | undefined; progressEvents?: boolean | undefined }): Promise<WebhookEndpointsTable> {
       await ensure(apiKeyId, accountId)
       const ep = (await stored(apiKeyId))!
       const now = clock.now()

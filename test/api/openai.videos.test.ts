@@ -151,7 +151,7 @@ describe('OpenAI videos through the official SDK', () => {
     const all: string[] = []
     for await (const v of sdk.videos.list({ limit: 2 })) all.push(v.id)
     expect(all).toEqual([...ids].reverse())
-    const after = await sdk.videos.list({ after: ids[2], order: 'desc' })
+    const after = await sdk.videos.list({ after: ids[2]!, order: 'desc' })
     expect(after.data.map((v) => v.id)).toEqual([ids[1], ids[0]])
     expect(after.has_more).toBe(false)
     const empty = await (await fetch(`${base}/v1/videos`, { headers: { authorization: `Bearer ${(await h.customer()).key}` } })).json()

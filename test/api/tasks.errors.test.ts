@@ -187,7 +187,7 @@ describe('not found', () => {
   it('ids of another form and unknown routes under /api/v1 are 404 not_found', async () => {
     const c = await h.customer()
     for (const url of ['/api/v1/tasks/task_01aaaaaaaaaaaaaaaaaaaaaaaa', '/api/v1/video/sora', '/api/v1/image/dall-e-3']) {
-      const res = await h.app.inject({ method: url.includes('tasks') ? 'GET' : 'POST', url, headers: c.auth, payload: url.includes('tasks') ? undefined : { prompt: P } })
+      const res = await h.app.inject({ method: url.includes('tasks') ? 'GET' : 'POST', url, headers: c.auth, ...(url.includes('tasks') ? {} : { payload: { prompt: P } }) })
       expect(res.statusCode).toBe(404)
       expect(res.json().error.code).toBe('not_found')
     }

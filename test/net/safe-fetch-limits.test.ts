@@ -12,7 +12,7 @@ const CHUNK = 16 * 1024
 let server: TestServer
 beforeAll(async () => {
   server = await startServer((req, res) => {
-    switch (req.url) {
+    switch (req.url ?? '') {
       case '/drip': {
         res.writeHead(200, { 'content-type': 'image/png' })
         const t = setInterval(() => res.write(Buffer.from([0x89])), 200)

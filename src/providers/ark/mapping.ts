@@ -68,7 +68,7 @@ export function arkHttpError(res: JsonResponse, nowMs: number): ProviderError {
 export function arkTaskToPoll(task: unknown, detail: string): PollResult {
   const t = asRecord(task)
   const status = asString(t?.status)
-  switch (status) {
+  switch (status ?? '') {
     case 'queued':
       return { state: 'queued' }
     case 'running':

@@ -124,7 +124,7 @@ export function falHttpError(res: JsonResponse, nowMs: number): ProviderError {
 
 /** The status endpoint's answer; `completed` means "fetch the result". */
 export function falStatus(json: unknown, detail: string): 'queued' | 'running' | 'completed' {
-  switch (asString(asRecord(json)?.status)) {
+  switch (asString(asRecord(json)?.status) ?? '') {
     case 'IN_QUEUE':
       return 'queued'
     case 'IN_PROGRESS':

@@ -64,7 +64,7 @@ function outputsOf(output: unknown): ProviderOutput[] {
 /** A prediction (GET, cancel answer or webhook body) → where the job is. */
 export function predictionToPoll(prediction: unknown, detail: string): PollResult {
   const p = asRecord(prediction)
-  switch (asString(p?.status)) {
+  switch (asString(p?.status) ?? '') {
     case 'starting':
       return { state: 'queued' }
     case 'processing':

@@ -153,7 +153,7 @@ export interface FakeServer {
  */
 export async function startFakeServer(
   handle: (req: IncomingMessage, res: ServerResponse, incoming: Incoming) => void | Promise<void>,
-  opts: { requests?: RecordedRequest[]; crashBody: (e: unknown) => unknown },
+  opts: { requests?: RecordedRequest[] | undefined; crashBody: (e: unknown) => unknown },
 ): Promise<FakeServer> {
   let origin = ''
   async function receive(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -84,7 +84,7 @@ function assign(body: Record<string, unknown>, name: string, value: unknown): vo
 function multipartError(err: unknown, field: string | undefined, limits: Config): AppError {
   if (err instanceof AppError) return err
   const code = (err as { code?: string } | null)?.code
-  switch (code) {
+  switch (code ?? '') {
     case 'FST_REQ_FILE_TOO_LARGE':
       return new AppError('payload_too_large', `\`${field ?? 'file'}\` must be at most ${MB(limits.REELAY_UPLOAD_MAX_PART_BYTES)}.`, field ? { field } : {})
     case 'FST_FILES_LIMIT':
