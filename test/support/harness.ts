@@ -7,6 +7,8 @@ import { loadConfig } from '../../src/config.js'
 import { ManualClock } from '../../src/domain/clock.js'
 import { buildApp, closeApp } from '../../src/api/app.js'
 import { createRuntime, type RuntimeOptions } from '../../src/runtime.js'
+import { openStore, type Store } from '../../src/store/db.js'
+import { migrateToLatest } from '../../src/store/migrate.js'
 import type { FastifyInstance } from 'fastify'
 
 /** `REELAY_TEST_DB=postgres` runs the same suites on PostgreSQL, one fresh schema per harness. */
@@ -15,6 +17,27 @@ const PG_URL = process.env.REELAY_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:
 
 /** A fresh PostgreSQL schema in the test database (see `pg-schema.ts`). */
 export const freshPgSchema = () => freshSchemaIn(PG_URL)
+
+/**
+ * The database a test shares with the processes it starts: SQLite in `dataDir`, or a fresh
+ * PostgreSQL schema under `REELAY_TEST_DB=postgres`. `env` points a `reelay` process at it.
+ */
+export async function sharedDatabase(dataDir: string) {
+  const pg = TEST_DB === 'postgres' ? await freshPgSchema() : null
+  const env: Record<string, string> = { REELAY_DATA_DIR: dataDir, ...(pg ? { DATABASE_URL: pg.url } : {}) }
+  return {
+    env,
+    /** Opens the database, migrated. */
+    async open(): Promise<Store> {
+      const store = openStore({ dataDir, ...(pg ? { databaseUrl: pg.url } : {}) })
+      await migrateToLatest(store.db, store.caps.dialect)
+      return store
+    },
+    async drop(): Promise<void> {
+      await pg?.drop()
+    },
+  }
+}
 
 export interface HarnessOptions extends Omit<RuntimeOptions, 'clock' | 'logger'> {
   env?: Record<string, string>

@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { openStore } from '../../src/store/db.js'
 import { createAccounts } from '../../src/accounts/accounts.js'
-import { migrateToLatest } from '../../src/store/migrate.js'
 import { systemClock } from '../../src/domain/clock.js'
+import { sharedDatabase } from '../support/harness.js'
 import { ledgerViolations } from '../support/ledger-check.js'
 import { freePort, kill9, startServer } from '../support/server-process.js'
 
@@ -15,15 +14,15 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 describe('kill -9 of the server under a load of idempotent submits', () => {
   it('keeps every acknowledged job exactly once, balances equal to the ledger, and no job stranded', async () => {
     writeFileSync(path.join(dataDir, 'prices.json'), JSON.stringify({ plans: { load: { name: 'Load', requestsPerMinute: 1_000_000, maxActiveJobs: 100_000, monthlyCreditQuota: null } } }))
-    const setup = openStore({ dataDir })
-    await migrateToLatest(setup.db)
+    const database = await sharedDatabase(dataDir)
+    const setup = await database.open()
     const accounts = createAccounts(setup, systemClock)
     await accounts.create('load', 'load', 1_000_000)
     const { key } = await accounts.createKey('load', null)
     await setup.close()
 
     const port = String(await freePort())
-    const env = { PORT: port, REELAY_DATA_DIR: dataDir, REELAY_LEASE_MS: '1000', REELAY_WORKER_IDLE_MS: '20', REELAY_WORKER_CONCURRENCY: '2' }
+    const env = { ...database.env, PORT: port, REELAY_LEASE_MS: '1000', REELAY_WORKER_IDLE_MS: '20', REELAY_WORKER_CONCURRENCY: '2' }
     let server = await startServer(env)
     const base = `http://127.0.0.1:${port}`
     const TOTAL = 60
@@ -63,7 +62,7 @@ describe('kill -9 of the server under a load of idempotent submits', () => {
     // Ask again for every key: each must replay the job first acknowledged.
     for (let i = 0; i < TOTAL; i++) await client(i)
 
-    const store = openStore({ dataDir })
+    const store = await database.open()
     try {
       for (let t = 0; t < 1_800; t++) {
         const active = await store.db.selectFrom('jobs').select('id').where('status', 'in', ['queued', 'processing']).execute()
@@ -80,6 +79,7 @@ describe('kill -9 of the server under a load of idempotent submits', () => {
     } finally {
       await store.close()
       await kill9(server)
+      await database.drop()
     }
   }, 300_000)
 })

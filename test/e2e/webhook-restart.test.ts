@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { openStore } from '../../src/store/db.js'
 import { createAccounts } from '../../src/accounts/accounts.js'
-import { migrateToLatest } from '../../src/store/migrate.js'
 import { systemClock } from '../../src/domain/clock.js'
+import { sharedDatabase } from '../support/harness.js'
 import { freePort, kill9, startServer } from '../support/server-process.js'
 import { startReceiver } from '../support/receiver.js'
 
@@ -14,8 +13,8 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 
 describe('webhooks across a kill -9', () => {
   it('delivers after the server is killed mid-delivery and restarted, with the same webhook-id', async () => {
-    const setup = openStore({ dataDir })
-    await migrateToLatest(setup.db)
+    const database = await sharedDatabase(dataDir)
+    const setup = await database.open()
     const accounts = createAccounts(setup, systemClock)
     await accounts.create('hooks', 'default', 1_000)
     const { key } = await accounts.createKey('hooks', null)
@@ -23,7 +22,7 @@ describe('webhooks across a kill -9', () => {
 
     const receiver = await startReceiver((_r, n) => (n === 1 ? 'hang' : 200))
     const port = String(await freePort())
-    const env = { PORT: port, REELAY_DATA_DIR: dataDir, REELAY_ALLOW_PRIVATE_URLS: '1', REELAY_LEASE_MS: '1000', REELAY_WEBHOOK_TIMEOUT_MS: '1000', REELAY_WORKER_IDLE_MS: '50' }
+    const env = { ...database.env, PORT: port, REELAY_ALLOW_PRIVATE_URLS: '1', REELAY_LEASE_MS: '1000', REELAY_WEBHOOK_TIMEOUT_MS: '1000', REELAY_WORKER_IDLE_MS: '50' }
     let server = await startServer(env)
     try {
       const res = await fetch(`http://127.0.0.1:${port}/v1/images/generate`, {
@@ -43,6 +42,7 @@ describe('webhooks across a kill -9', () => {
     } finally {
       await kill9(server)
       await receiver.close()
+      await database.drop()
     }
   }, 60_000)
 })

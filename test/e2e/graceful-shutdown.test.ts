@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { openStore } from '../../src/store/db.js'
 import { createAccounts } from '../../src/accounts/accounts.js'
-import { migrateToLatest } from '../../src/store/migrate.js'
 import { systemClock } from '../../src/domain/clock.js'
+import { sharedDatabase } from '../support/harness.js'
 import { freePort, startServer } from '../support/server-process.js'
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'reelay-shutdown-'))
@@ -14,13 +13,13 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 
 describe('graceful shutdown', () => {
   it('on SIGTERM finishes the running step, hands back its lease and exits 0', async () => {
-    const store = openStore({ dataDir })
-    await migrateToLatest(store.db)
+    const database = await sharedDatabase(dataDir)
+    const store = await database.open()
     const accounts = createAccounts(store, systemClock)
     await accounts.create('bye', 'default', 10_000)
     const { key } = await accounts.createKey('bye', null)
     const port = String(await freePort())
-    const server = await startServer({ PORT: port, REELAY_DATA_DIR: dataDir, REELAY_WORKER_IDLE_MS: '20' })
+    const server = await startServer({ ...database.env, PORT: port, REELAY_WORKER_IDLE_MS: '20' })
     const res = await fetch(`http://127.0.0.1:${port}/v1/videos/generate`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'idempotency-key': 'long-render', 'content-type': 'application/json' },
@@ -42,5 +41,6 @@ describe('graceful shutdown', () => {
     expect(row.leaseExpiresAt).toBeNull()
     expect(['succeeded', 'processing']).toContain(row.status)
     await store.close()
+    await database.drop()
   }, 120_000)
 })

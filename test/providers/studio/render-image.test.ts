@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { PNG } from 'pngjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { probeMedia } from '../../src/media/probe.js'
-import { renderImage } from '../../src/providers/studio/render-image.js'
+import { probeMedia } from '../../../src/media/probe.js'
+import { renderImage } from '../../../src/providers/studio/render-image.js'
 
 let dir: string
 beforeAll(async () => {

@@ -2,10 +2,10 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { probeMedia } from '../../src/media/probe.js'
-import { runFfprobe } from '../../src/media/run-ffmpeg.js'
-import { upscaleVideo } from '../../src/media/upscale.js'
-import { renderVideo } from '../../src/providers/studio/render-video.js'
+import { probeMedia } from '../../../src/media/probe.js'
+import { runFfprobe } from '../../../src/media/run-ffmpeg.js'
+import { upscaleVideo } from '../../../src/media/upscale.js'
+import { renderVideo } from '../../../src/providers/studio/render-video.js'
 
 let dir: string
 let withAudio: string
