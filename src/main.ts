@@ -1,11 +1,5 @@
-import { buildCli } from './cli/commands.js'
-import { failureLine } from './cli/output.js'
+import { processIo } from './cli/io.js'
+import { runCli } from './cli/run.js'
 
-try {
-  await buildCli().parseAsync(process.argv)
-} catch (err) {
-  const line = failureLine(err)
-  if (line === null) throw err
-  process.stderr.write(`${line}\n`)
-  process.exit(1)
-}
+// `serve` keeps running on its own handles; every other command ends when its work is done.
+process.exitCode = await runCli(process.argv.slice(2), processIo())

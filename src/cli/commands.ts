@@ -8,7 +8,8 @@ import { createAccounts, type AccountsOptions } from '../accounts/accounts.js'
 import { createRedisRevocations } from '../accounts/revocations.js'
 import { loadPriceBook, planOf } from '../catalog/prices.js'
 import { systemClock } from '../domain/clock.js'
-import { emit, table } from './output.js'
+import { emitter, table } from './output.js'
+import type { CliIo } from './io.js'
 import { loadChannels } from '../providers/channels.js'
 import { checkChannelAuth } from '../providers/auth-check.js'
 import { createWebhookEndpoints } from '../webhooks/endpoints.js'
@@ -29,8 +30,8 @@ const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString(
  * A credit amount as an operator types it: plain digits, `min` to the maximum balance. Parsed
  * in the action rather than by commander, so a bad value is one line of error, not the help.
  */
-function creditsArg(name: string, v: string, min: number): number {
-  const r = parseCredits(v, { min, max: loadConfig().REELAY_MAX_BALANCE })
+function creditsArg(env: CliIo['env'], name: string, v: string, min: number): number {
+  const r = parseCredits(v, { min, max: loadConfig(env).REELAY_MAX_BALANCE })
   if (!r.ok) throw new AppError('invalid_request', `${name} ${r.reason}`, { field: name })
   return r.value
 }
@@ -40,8 +41,8 @@ function creditsArg(name: string, v: string, min: number): number {
  * goes through the same modules, and so the same transactions (BEGIN IMMEDIATE on SQLite), as
  * the server's: safe to run beside a live server.
  */
-async function withAccounts<T>(fn: (a: ReturnType<typeof createAccounts>, ctx: { store: ReturnType<typeof openStore> }) => Promise<T>, opts: AccountsOptions = {}): Promise<T> {
-  const config = loadConfig()
+async function withAccounts<T>(io: CliIo, fn: (a: ReturnType<typeof createAccounts>, ctx: { store: ReturnType<typeof openStore> }) => Promise<T>, opts: AccountsOptions = {}): Promise<T> {
+  const config = loadConfig(io.env)
   const store = openStore({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.dataDir,
@@ -57,8 +58,15 @@ async function withAccounts<T>(fn: (a: ReturnType<typeof createAccounts>, ctx: {
   }
 }
 
-export function buildCli(): Command {
-  const program = new Command('reelay').description('Reelay: self-hosted API server for image and video generation').showHelpAfterError()
+/** The command tree, writing to `io` (the process, or a test's buffers); see `run.ts`. */
+export function buildCli(io: CliIo): Command {
+  const emit = emitter(io.out)
+  // Set before any subcommand exists: commander copies these settings into each one.
+  const program = new Command('reelay')
+    .description('Reelay: self-hosted API server for image and video generation')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
 
   program
     .command('serve')
@@ -76,7 +84,7 @@ export function buildCli(): Command {
     .description('Apply database migrations')
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => {
-      const config = loadConfig()
+      const config = loadConfig(io.env)
       const store = openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, busyTimeoutMs: config.REELAY_SQLITE_BUSY_TIMEOUT_MS })
       try {
         const applied = await migrateToLatest(store.db, store.caps.dialect)
@@ -93,12 +101,12 @@ export function buildCli(): Command {
     .option('--plan <plan>', 'plan id (see the price file)')
     .option('--json', 'machine-readable output')
     .action(async (name: string, o: { credits: string; plan?: string; json?: boolean }) => {
-      const initial = creditsArg('--credits', o.credits, 0)
-      const config = loadConfig()
+      const initial = creditsArg(io.env, '--credits', o.credits, 0)
+      const config = loadConfig(io.env)
       const book = loadPriceBook(config.pricesFile)
       const plan = o.plan ?? config.REELAY_DEFAULT_PLAN
       if (!book.plans[plan]) throw new InvalidArgumentError(`Unknown plan ${plan}; known plans: ${Object.keys(book.plans).join(', ')}`)
-      await withAccounts(async (a) => {
+      await withAccounts(io, async (a) => {
         const acct = await a.create(name, plan, initial)
         emit(Boolean(o.json), acct, `Created account ${acct.name} (${acct.id}) on plan ${acct.plan} with ${acct.balance} credits.`)
       })
@@ -107,7 +115,7 @@ export function buildCli(): Command {
     .command('list')
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => {
-      await withAccounts(async (a) => {
+      await withAccounts(io, async (a) => {
         const rows = await a.list()
         emit(Boolean(o.json), rows, table(rows.map((r) => ({ id: r.id, name: r.name, plan: r.plan, balance: r.balance, reserved: r.reserved, available: r.balance - r.reserved }))))
       })
@@ -136,7 +144,7 @@ export function buildCli(): Command {
     .option('--name <label>', 'a label for the key')
     .option('--json', 'machine-readable output')
     .action(async (o: { account: string; name?: string; json?: boolean }) => {
-      await withAccounts(async (a) => {
+      await withAccounts(io, async (a) => {
         const { key, info } = await a.createKey(o.account, o.name ?? null)
         emit(Boolean(o.json), { ...info, key }, `${key}\n\nKey ${info.id} for account ${info.accountName}. This is the only time the key is shown: store it now.`)
       })
@@ -146,7 +154,7 @@ export function buildCli(): Command {
     .option('--account <name>', 'only this account')
     .option('--json', 'machine-readable output')
     .action(async (o: { account?: string; json?: boolean }) => {
-      await withAccounts(async (a) => {
+      await withAccounts(io, async (a) => {
         const rows = await a.listKeys(o.account)
         emit(
           Boolean(o.json),
@@ -160,16 +168,17 @@ export function buildCli(): Command {
     .option('--json', 'machine-readable output')
     .action(async (id: string, o: { json?: boolean }) => {
       // PostgreSQL servers hear of it by NOTIFY; servers sharing Redis by its channel.
-      const redis = await createRedisRevocations(loadConfig().REDIS_URL)
+      const redis = await createRedisRevocations(loadConfig(io.env).REDIS_URL)
       try {
         await withAccounts(
+          io,
           async (a) => {
             await a.revokeKey(id)
             emit(Boolean(o.json), { id, revoked: true }, `Revoked ${id}.`)
           },
           {
             onRevoked: async (keyId) => {
-              await redis?.publish(keyId).catch((err: unknown) => process.stderr.write(`warning: could not publish the revocation on Redis (${String(err)}); running servers drop the key within 2 s\n`))
+              await redis?.publish(keyId).catch((err: unknown) => io.err(`warning: could not publish the revocation on Redis (${String(err)}); running servers drop the key within 2 s\n`))
             },
           },
         )
@@ -186,8 +195,8 @@ export function buildCli(): Command {
     .option('--note <text>', 'why')
     .option('--json', 'machine-readable output')
     .action(async (name: string, n: string, o: { note?: string; json?: boolean }) => {
-      const amount = creditsArg('<n>', n, 1)
-      await withAccounts(async (a) => {
+      const amount = creditsArg(io.env, '<n>', n, 1)
+      await withAccounts(io, async (a) => {
         const acct = await a.grant(name, amount, o.note ?? null)
         emit(Boolean(o.json), { account: acct.name, granted: amount, balance: acct.balance, reserved: acct.reserved, available: acct.balance - acct.reserved }, `Granted ${amount} credits to ${acct.name}; balance ${acct.balance}, available ${acct.balance - acct.reserved}.`)
       })
@@ -196,9 +205,9 @@ export function buildCli(): Command {
     .command('show <account>')
     .option('--json', 'machine-readable output')
     .action(async (name: string, o: { json?: boolean }) => {
-      const config = loadConfig()
+      const config = loadConfig(io.env)
       const book = loadPriceBook(config.pricesFile)
-      await withAccounts(async (a) => {
+      await withAccounts(io, async (a) => {
         const acct = await a.byName(name)
         const plan = planOf(book, acct.plan)
         const data = { account: acct.name, plan: plan.id, balance: acct.balance, reserved: acct.reserved, available: acct.balance - acct.reserved }
@@ -222,13 +231,13 @@ export function buildCli(): Command {
     .option('--progress <on|off>', 'also send job.progress events')
     .option('--json', 'machine-readable output')
     .action(async (o: { key: string; url?: string; rotateSecret?: boolean; progress?: string; json?: boolean }) => {
-      const config = loadConfig()
+      const config = loadConfig(io.env)
       if (o.url && o.url !== 'none') {
         const r = checkUrlSyntax(o.url, { allowPrivate: config.REELAY_ALLOW_PRIVATE_URLS })
         if (!r.ok) throw new InvalidArgumentError(`--url ${r.reason}`)
         if (reachesThisServer(o.url, config.publicUrl)) throw new InvalidArgumentError('--url must not point to this server')
       }
-      await withAccounts(async (a, { store }) => {
+      await withAccounts(io, async (a, { store }) => {
         const key = (await a.listKeys()).find((k) => k.id === o.key)
         if (!key) throw new InvalidArgumentError(`No key ${o.key}`)
         const eps = createWebhookEndpoints(store, systemClock, config.REELAY_WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000, loadSecretKeys(config).box)
@@ -246,8 +255,8 @@ export function buildCli(): Command {
     .requiredOption('--key <id>', 'API key id (key_…)')
     .option('--json', 'machine-readable output')
     .action(async (o: { key: string; json?: boolean }) => {
-      const config = loadConfig()
-      await withAccounts(async (a, { store }) => {
+      const config = loadConfig(io.env)
+      await withAccounts(io, async (a, { store }) => {
         const key = (await a.listKeys()).find((k) => k.id === o.key)
         if (!key) throw new InvalidArgumentError(`No key ${o.key}`)
         const ep = await createWebhookEndpoints(store, systemClock, config.REELAY_WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000, loadSecretKeys(config).box).ensure(key.id, key.accountId)
@@ -261,15 +270,15 @@ export function buildCli(): Command {
     .command('new-key')
     .description('Print a fresh 256-bit key for REELAY_SECRET_KEY')
     .action(() => {
-      process.stdout.write(`${newSecretKey()}\n`)
+      io.out(`${newSecretKey()}\n`)
     })
   secrets
     .command('rotate')
     .description('Re-encrypt every stored secret under the current (first) key; older keys may then be removed')
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => {
-      const box = loadSecretKeys(loadConfig()).box
-      await withAccounts(async (_a, { store }) => {
+      const box = loadSecretKeys(loadConfig(io.env)).box
+      await withAccounts(io, async (_a, { store }) => {
         // Fails with a clear error if a stored secret was sealed under a key that is not listed.
         await loadOrCreateSecret(store, 'file-urls', box)
         const { resealed } = await resealSecrets(store, box, 'rotate')
@@ -282,9 +291,9 @@ export function buildCli(): Command {
     .command('list')
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => {
-      const config = loadConfig()
-      const list = loadChannels(config.REELAY_CHANNELS_FILE, process.env)
-      await withAccounts(async (_a, { store }) => {
+      const config = loadConfig(io.env)
+      const list = loadChannels(config.REELAY_CHANNELS_FILE, io.env)
+      await withAccounts(io, async (_a, { store }) => {
         const rows = []
         for (const c of list) {
           const active = await countActiveOnChannel(store.db, c.id)
@@ -298,12 +307,12 @@ export function buildCli(): Command {
     .description("Check the channel's API key against its upstream")
     .option('--json', 'machine-readable output')
     .action(async (id: string, o: { json?: boolean }) => {
-      const config = loadConfig()
-      const c = loadChannels(config.REELAY_CHANNELS_FILE, process.env).find((x) => x.id === id)
+      const config = loadConfig(io.env)
+      const c = loadChannels(config.REELAY_CHANNELS_FILE, io.env).find((x) => x.id === id)
       if (!c) throw new InvalidArgumentError(`No channel ${id}`)
       const r = await checkChannelAuth(c)
       emit(Boolean(o.json), { id, ...r }, `${id}: ${r.ok ? 'OK' : 'FAILED'} (${r.message})`)
-      if (!r.ok) process.exitCode = 1
+      if (!r.ok) io.exitCode = 1
     })
 
   program
@@ -311,11 +320,11 @@ export function buildCli(): Command {
     .description('Check that every account balance agrees with its ledger')
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => {
-      await withAccounts(async (_a, { store }) => {
+      await withAccounts(io, async (_a, { store }) => {
         // Exact 64-bit comparison; the figures are decimal strings (they may exceed 2^53).
         const problems = await findLedgerMismatches(store.db)
         emit(Boolean(o.json), { ok: problems.length === 0, problems }, problems.length ? `Mismatches:\n${JSON.stringify(problems, null, 2)}` : 'All balances agree with the ledger.')
-        if (problems.length) process.exitCode = 1
+        if (problems.length) io.exitCode = 1
       })
     })
   return program

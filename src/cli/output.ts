@@ -3,9 +3,9 @@ import { ConfigError } from '../config.js'
 import { AppError } from '../errors.js'
 import { isBusyError } from '../store/adapter.js'
 
-/** Prints `data` as JSON with --json, otherwise as the human text. */
-export function emit(json: boolean, data: unknown, human: string): void {
-  process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${human}\n`)
+/** `emit(json, data, human)` prints `data` as JSON with --json, otherwise the human text. */
+export function emitter(out: (text: string) => void) {
+  return (json: boolean, data: unknown, human: string): void => out(json ? `${JSON.stringify(data, null, 2)}\n` : `${human}\n`)
 }
 
 export function table(rows: Record<string, unknown>[]): string {

@@ -1,28 +1,24 @@
-import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cliWith, type CliResult } from '../support/cli.js'
+import { sharedDatabase, TEST_DB } from '../support/harness.js'
 
-const run = promisify(execFile)
-const root = path.resolve(import.meta.dirname, '../..')
 const dataDir = mkdtempSync(path.join(tmpdir(), 'reelay-cli-'))
+let database: Awaited<ReturnType<typeof sharedDatabase>>
+let cli: (...args: string[]) => Promise<CliResult>
 
-async function cli(...args: string[]) {
-  try {
-    const r = await run(process.execPath, [path.join(root, 'bin/reelay.mjs'), ...args], { env: { ...process.env, REELAY_DATA_DIR: dataDir, REELAY_LOG_LEVEL: 'silent' } })
-    return { code: 0, stdout: r.stdout, stderr: r.stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+beforeAll(async () => {
+  database = await sharedDatabase(dataDir)
+  cli = cliWith(database.env)
+})
+afterAll(async () => {
+  await database.drop()
+  rmSync(dataDir, { recursive: true, force: true })
+})
 
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
-
-// Each command is a fresh Node process; allow for a loaded CI machine.
-describe('reelay CLI on the embedded database', { timeout: 180_000 }, () => {
+describe(`reelay CLI on ${TEST_DB === 'postgres' ? 'PostgreSQL' : 'the embedded database'}`, () => {
   it('creates an account, keys (shown once, stored hashed), grants and shows credits', async () => {
     const acct = JSON.parse((await cli('accounts', 'create', 'acme', '--credits', '500', '--json')).stdout)
     expect(acct).toMatchObject({ name: 'acme', plan: 'default', balance: 500 })

@@ -1,14 +1,11 @@
-import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadChannels } from '../../src/providers/channels.js'
+import { cliWith } from '../support/cli.js'
 import { startFakeArk, type FakeArk } from '../support/fakes/ark-server.js'
 
-const run = promisify(execFile)
-const root = path.resolve(import.meta.dirname, '../..')
 const dir = mkdtempSync(path.join(tmpdir(), 'reelay-channels-'))
 let ark: FakeArk
 
@@ -26,19 +23,11 @@ function writeChannels(channels: unknown[]): string {
   return file
 }
 
-async function cli(env: Record<string, string>, ...args: string[]) {
-  try {
-    const r = await run(process.execPath, [path.join(root, 'bin/reelay.mjs'), ...args], { env: { ...process.env, REELAY_DATA_DIR: dir, ...env } })
-    return { code: 0, stdout: r.stdout, stderr: r.stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const cli = (env: Record<string, string>, ...args: string[]) => cliWith({ REELAY_DATA_DIR: dir, ...env })(...args)
 
 const arkChannel = (apiKeyEnv: string) => ({ id: 'ark-sg', provider: 'ark', baseUrl: ark.url, apiKeyEnv, models: { 'seedance-2.0': 'dreamina-seedance-2-0-260128' }, priority: 1, region: 'ap-southeast' })
 
-describe('channels', { timeout: 120_000 }, () => {
+describe('channels', () => {
   it('lists channels and tests their keys against the upstream', async () => {
     const file = writeChannels([arkChannel('ARK_KEY')])
     const list = JSON.parse((await cli({ REELAY_CHANNELS_FILE: file, ARK_KEY: ark.apiKey }, 'channels', 'list', '--json')).stdout)
