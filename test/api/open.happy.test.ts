@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, type Harness } from '../support/harness.js'
-import { ledgerViolations } from '../support/ledger-check.js'
 import { startMediaServer, type MediaServer } from '../support/media-server.js'
 
 let h: Harness
@@ -188,9 +187,5 @@ describe('cross-dialect', () => {
     expect(asReq).toMatchObject({ requestId: nativeId.replace(/^job_/, 'req_'), model: 'seedance-2.0-fast', status: 'succeeded', output: { type: 'video', width: 480, height: 480 } })
     expect((await query(c.auth, nativeId)).json()).toMatchObject({ requestId: asReq.requestId, status: 'succeeded' })
     expect((await h.app.inject({ method: 'GET', url: `/v1/jobs/${jobId}`, headers: c.auth })).json().status).toBe('succeeded')
-  })
-
-  it('keeps every balance equal to its ledger', async () => {
-    expect(await ledgerViolations(h.rt.store)).toEqual([])
   })
 })

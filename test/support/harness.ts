@@ -9,6 +9,7 @@ import { buildApp, closeApp } from '../../src/api/app.js'
 import { createRuntime, type RuntimeOptions } from '../../src/runtime.js'
 import { openStore, type Store } from '../../src/store/db.js'
 import { migrateToLatest } from '../../src/store/migrate.js'
+import { ledgerViolations } from './ledger-check.js'
 import type { FastifyInstance } from 'fastify'
 
 /** `REELAY_TEST_DB=postgres` runs the same suites on PostgreSQL, one fresh schema per harness. */
@@ -83,14 +84,24 @@ export async function createHarness(opts: HarnessOptions = {}) {
     dir,
     config,
     customer,
+    /**
+     * Stops everything, then checks the ledger invariant over this harness's own database: every
+     * file that makes a harness is checked after all its tests, on whatever they left behind.
+     */
     async close() {
-      // Short grace: a test that left a response unread must not stall the suite's teardown.
-      await closeApp(app, 2_000)
-      await rt.worker.stop(10_000)
-      await rt.dispatcher.stop()
-      await rt.close()
-      await pgSchema?.drop()
-      rmSync(dir, { recursive: true, force: true })
+      let violations: string[] = []
+      try {
+        // Short grace: a test that left a response unread must not stall the suite's teardown.
+        await closeApp(app, 2_000)
+        await rt.worker.stop(10_000)
+        await rt.dispatcher.stop()
+        violations = await ledgerViolations(rt.store)
+      } finally {
+        await rt.close()
+        await pgSchema?.drop()
+        rmSync(dir, { recursive: true, force: true })
+      }
+      if (violations.length) throw new Error(`ledger invariant broken:\n${violations.join('\n')}`)
     },
   }
 }
