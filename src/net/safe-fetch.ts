@@ -62,6 +62,8 @@ export type SafeFetchOptions = {
   signal?: AbortSignal
   /** (Default: `dns.lookup(host, { all: true })`) Injected by tests. */
   lookup?: LookupFn
+  /** (Default: `isBlockedAddress`) Injected by tests, which have no public address to reach. */
+  isBlocked?: (ip: string) => boolean
 }
 
 export type SafeFetchResult = {
@@ -125,7 +127,7 @@ async function resolveHost(url: URL, opts: SafeFetchOptions, signal: AbortSignal
     if (addresses.length === 0) throw new SafeFetchError('dns_failed')
   }
   // Any blocked record refuses the host: we cannot tell which one a later connect would use.
-  if (!opts.policy.allowPrivate && addresses.some(isBlockedAddress)) throw new SafeFetchError('address_not_allowed')
+  if (!opts.policy.allowPrivate && addresses.some(opts.isBlocked ?? isBlockedAddress)) throw new SafeFetchError('address_not_allowed')
   return addresses
 }
 
