@@ -57,18 +57,14 @@ const dev = { policy: { allowPrivate: true }, timeoutMs: 2000, maxBytes: 100_000
 const fail = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a rejection') }, (e: unknown) => e as SafeFetchError)
 
 describe('fetch limits', () => {
+  // The drip never ends and each byte comes well inside any idle limit: only the total budget ends it.
   it('aborts a slow-drip body at the total timeout', async () => {
-    const start = Date.now()
     const err = await fail(safeFetch(`${server.origin}/drip`, { ...dev, timeoutMs: 500 }))
     expect(err).toMatchObject({ code: 'timeout' })
-    expect(Date.now() - start).toBeGreaterThanOrEqual(450)
-    expect(Date.now() - start).toBeLessThan(2000)
   })
 
   it('times out a server that never answers', async () => {
-    const start = Date.now()
     await expect(safeFetch(`${server.origin}/silent`, { ...dev, timeoutMs: 300 })).rejects.toMatchObject({ code: 'timeout' })
-    expect(Date.now() - start).toBeLessThan(1500)
   })
 
   it('stops an endless body right after maxBytes', async () => {
@@ -79,11 +75,10 @@ describe('fetch limits', () => {
     expect(err.bytesRead).toBeLessThanOrEqual(dev.maxBytes + 64 * 1024)
   })
 
+  // Waiting for the body would end in a timeout, not too_large, and would have read bytes.
   it('refuses a Content-Length over the cap before reading the body', async () => {
-    const start = Date.now()
     const err = await fail(safeFetch(`${server.origin}/liar`, { ...dev, maxBytes: 1000, timeoutMs: 5000 }))
     expect(err).toMatchObject({ code: 'too_large', bytesRead: 0 })
-    expect(Date.now() - start).toBeLessThan(1000)
   })
 
   it('caps a body without Content-Length', async () => {
