@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/api/app.js'
@@ -10,10 +8,9 @@ import { ConfigError, loadConfig } from '../../src/config.js'
 import { ManualClock } from '../../src/domain/clock.js'
 import { createRuntime, type Runtime } from '../../src/runtime.js'
 import { newSecretKey } from '../../src/secrets/secret-box.js'
+import { cliWith } from '../support/cli.js'
 import { freshPgSchema, TEST_DB } from '../support/harness.js'
 
-const run = promisify(execFile)
-const root = path.resolve(import.meta.dirname, '../..')
 const K1 = newSecretKey()
 const K2 = newSecretKey()
 
@@ -155,7 +152,7 @@ describe('secrets at rest', () => {
     expect((await storedSecrets(b)).every((v) => v.startsWith(`enc1:${newKeyId}:`))).toBe(false)
     await d.stop(b)
 
-    const r = await run(process.execPath, [path.join(root, 'bin/reelay.mjs'), 'secrets', 'rotate', '--json'], { env: { ...process.env, ...d.env({ REELAY_SECRET_KEY: `${K2},${K1}` }) } })
+    const r = await cliWith(d.env({ REELAY_SECRET_KEY: `${K2},${K1}` }))('secrets', 'rotate', '--json')
     expect(JSON.parse(r.stdout)).toEqual({ keyId: newKeyId, resealed: 3 })
 
     // The old key can now be dropped.
@@ -166,9 +163,9 @@ describe('secrets at rest', () => {
     await d.stop(c)
     await expect(d.start({ REELAY_SECRET_KEY: K1 })).rejects.toThrow(/not among the keys/)
     // The CLI says so in one line and exits 1, as `reelay serve` does.
-    const wrong = await run(process.execPath, [path.join(root, 'bin/reelay.mjs'), 'secrets', 'rotate'], { env: { ...process.env, ...d.env({ REELAY_SECRET_KEY: K1 }) } }).catch((e: unknown) => e as { code: number; stderr: string })
+    const wrong = await cliWith(d.env({ REELAY_SECRET_KEY: K1 }))('secrets', 'rotate')
     expect(wrong).toMatchObject({ code: 1 })
-    expect((wrong as { stderr: string }).stderr).toMatch(/^error: A secret in the database was encrypted with key [0-9a-f]{12}, which is not among the keys in REELAY_SECRET_KEY/)
+    expect(wrong.stderr).toMatch(/^error: A secret in the database was encrypted with key [0-9a-f]{12}, which is not among the keys in REELAY_SECRET_KEY/)
   }, 60_000)
 
   it('encrypts the clear-text secrets an older version stored, keeping their values', async () => {
