@@ -7,10 +7,3 @@ export const TERMINAL_STATUSES = ['succeeded', 'failed', 'cancelled'] as const s
 export function isTerminal(s: JobStatus): boolean {
   return s === 'succeeded' || s === 'failed' || s === 'cancelled'
 }
-
-/** The only legal transitions; terminal states never change. */
-export function canTransition(from: JobStatus, to: JobStatus): boolean {
-  if (isTerminal(from)) return false
-  if (from === 'queued') return to !== 'queued'
-  return to !== 'queued' && to !== 'processing'
-}
