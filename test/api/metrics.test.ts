@@ -93,6 +93,7 @@ describe('Prometheus /metrics', () => {
     await h.rt.dispatcher.drain()
     expect(receiver.received).toHaveLength(2)
     // A cached balance that drifted from its ledger, as `reelay doctor` would report it.
+    const { balance } = await h.rt.store.db.selectFrom('accounts').select('balance').where('id', '=', c.account.id).executeTakeFirstOrThrow()
     await h.rt.store.db.updateTable('accounts').set({ balance: c.account.balance + 7 }).where('id', '=', c.account.id).execute()
     h.clock.advance(60_000)
     m = (await scrape(h)).text
@@ -102,6 +103,8 @@ describe('Prometheus /metrics', () => {
     expect(sample(m, 'reelay_webhook_deliveries_total', { outcome: 'delivered' })).toBe(1)
     expect(sample(m, 'reelay_ledger_mismatches')).toBe(1)
     expect(sample(m, 'reelay_http_requests_total', { route: '/metrics', method: 'GET', status: '200' })).toBe(1)
+    // Undo the drift: the harness checks the ledger of every file's database when it closes.
+    await h.rt.store.db.updateTable('accounts').set({ balance }).where('id', '=', c.account.id).execute()
   })
 
   it('reports upstream latency, error kinds and breaker state per channel', async () => {
