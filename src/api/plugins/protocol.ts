@@ -35,7 +35,7 @@ function endWith(socket: Duplex, response: string, lingerMs = 1_000): void {
 }
 
 function protocolError(code: string | undefined): AppError {
-  switch (code) {
+  switch (code ?? '') {
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return new AppError('request_timeout', 'The request was not received in time; the connection is closed.')
     case 'HPE_HEADER_OVERFLOW':
