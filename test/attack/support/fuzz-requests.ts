@@ -61,7 +61,7 @@ export function fromSchema(s: JsonSchema | undefined, ctx: FuzzContext, depth = 
   if (alts?.length) return fc.oneof(...alts.map((a) => fromSchema(a, ctx, depth + 1)))
   const t = types(s)
   if (t.length > 1) return fc.oneof(...t.map((x) => fromSchema({ ...s, type: x }, ctx, depth + 1)))
-  switch (t[0]) {
+  switch (t[0] ?? '') {
     case 'null':
       return fc.constant(null)
     case 'boolean':
