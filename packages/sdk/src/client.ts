@@ -26,9 +26,9 @@ export interface ReelayOptions {
 }
 
 export interface RequestOptions {
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
   /** Overrides the client's `maxRetries` for this call. */
-  maxRetries?: number
+  maxRetries?: number | undefined
   headers?: Record<string, string>
 }
 
@@ -101,7 +101,7 @@ export class Reelay {
       const signal = call.signal ? AbortSignal.any([limit.signal, call.signal]) : limit.signal
       let res: Response
       try {
-        res = await this.#fetch(url, { method, headers, body: call.body === undefined ? undefined : JSON.stringify(call.body), signal })
+        res = await this.#fetch(url, { method, headers, ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }), signal })
       } catch (err) {
         // The caller's abort ends the call at once; anything else is the network, worth a retry.
         if (call.signal?.aborted) throw call.signal.reason

@@ -7,7 +7,7 @@ export interface WaitOptions {
   /** Called with the job whenever its status or progress changes. */
   onProgress?: (job: Job) => void
   /** Stops waiting (rejecting with the signal's reason); the job keeps running. */
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
   /** Give up after this many ms with `WaitTimeoutError`; the job keeps running. */
   timeout?: number
   /** First poll interval in ms (default 1000); it grows ×1.5 while nothing changes, up to `maxPollInterval`. */
@@ -56,7 +56,7 @@ export class Jobs {
   async *list(params: JobListParams = {}, opts: RequestOptions = {}): AsyncGenerator<Job, void, undefined> {
     let cursor = params.cursor
     for (;;) {
-      const page = await this.page({ ...params, cursor }, opts)
+      const page = await this.page({ ...params, ...(cursor === undefined ? {} : { cursor }) }, opts)
       yield* page.data
       if (!page.hasMore || page.nextCursor === null) return
       cursor = page.nextCursor
