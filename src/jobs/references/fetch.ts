@@ -45,7 +45,14 @@ export function createReferenceFetcher(opts: ReferenceFetchOptions) {
           return unavailable('could not be fetched: its host name does not resolve')
         case 'too_large':
           throw new ReferenceProblem('invalid', `must be at most ${mb(opts.maxBytes)}`)
-        default:
+        // The URL itself is refused: the error's own message names the rule.
+        case 'address_not_allowed':
+        case 'bad_content_type':
+        case 'credentials_not_allowed':
+        case 'invalid_url':
+        case 'port_not_allowed':
+        case 'scheme_not_allowed':
+        case 'too_many_redirects':
           throw new ReferenceProblem('invalid', `could not be fetched: ${err.message.replace(/^The URL /, '').replace(/\.$/, '')}`)
       }
     }
