@@ -130,7 +130,7 @@ export function buildCli(io: CliIo): Command {
       return v
     })
     .action(async (name: string, mode: string) => {
-      await withAccounts(async (a, { store }) => {
+      await withAccounts(io, async (a, { store }) => {
         const acct = await a.byName(name)
         await store.db.updateTable('accounts').set({ promptMode: mode === 'default' ? null : mode }).where('id', '=', acct.id).execute()
         emit(false, {}, `Account ${acct.name}: prompt mode ${mode}.`)

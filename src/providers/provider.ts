@@ -41,7 +41,7 @@ export interface ChannelConfig {
   models: Record<string, string>
   options: Record<string, unknown>
   /** The prompt language the upstream prefers; absent: prompts are sent in the customer's language. */
-  language?: string
+  language?: string | undefined
 }
 
 export interface ProviderLogger {

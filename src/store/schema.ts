@@ -10,7 +10,7 @@ export interface AccountsTable {
   reserved: number
   createdAt: number
   /** The account's default prompt mode (`raw`, `translate`, `enhance`); null: the operator's. */
-  promptMode?: string | null
+  promptMode?: string | null | undefined
 }
 
 export interface ApiKeysTable {
@@ -62,7 +62,7 @@ export interface JobsTable {
   /** The id of the API request that created the job (worker log lines carry it). */
   requestId: string | null
   /** The prompt pipeline's record (JSON, src/prompts/record.ts); null on jobs from before it. */
-  promptPipeline?: string | null
+  promptPipeline?: string | null | undefined
 }
 
 export interface LedgerEntriesTable {
