@@ -40,6 +40,10 @@ export interface paths {
                         seed?: number;
                         /** @description Per-request webhook; wins over the key default */
                         webhookUrl?: string;
+                        /** @description true: translate and enhance the prompt; false: translate only */
+                        enhancePrompt?: boolean;
+                        /** @description raw, translate or enhance; wins over enhancePrompt */
+                        promptMode?: string;
                     };
                 };
             };
@@ -101,6 +105,10 @@ export interface paths {
                         seed?: number;
                         cameraFixed?: boolean;
                         webhookUrl?: string;
+                        /** @description true: translate and enhance the prompt; false: translate only */
+                        enhancePrompt?: boolean;
+                        /** @description raw, translate or enhance; wins over enhancePrompt */
+                        promptMode?: string;
                     };
                 };
             };
@@ -1171,6 +1179,8 @@ export interface paths {
                              * @enum {string}
                              */
                             upscaleResolution?: "2k" | "4k";
+                            /** @description Enrich the prompt with the Prompt Enhancement Engine (translation into the model's language runs either way) */
+                            enhancePrompt?: boolean;
                         };
                     };
                 };
