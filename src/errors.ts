@@ -1,4 +1,4 @@
-import { isBusyError } from './store/adapter.js'
+import { isBusyError, isUnstorableTextError } from './store/adapter.js'
 
 /**
  * The one table of error codes customers can receive. Each dialect maps these to its own
@@ -89,5 +89,8 @@ export function coerceError(err: unknown): AppError {
   if (err instanceof AppError) return err
   // The transaction gave up without writing anything: the client may retry as it is.
   if (isBusyError(err)) return new AppError('service_busy', undefined, { retryAfterSec: 1, cause: err })
+  if (isUnstorableTextError(err)) {
+    return new AppError('invalid_request', 'The request contains a character that cannot be stored or looked up (such as a NUL byte).', { cause: err })
+  }
   return new AppError('internal_error', undefined, { cause: err })
 }

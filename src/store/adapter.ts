@@ -37,6 +37,15 @@ export const postgresAdapter: StoreAdapter = {
   isBusy: (err) => ['40001', '40P01', '55P03'].includes(codeOf(err)),
 }
 
+/**
+ * PostgreSQL refuses text it cannot store (a NUL byte: 22021; a character outside the database
+ * encoding: 22P05) before it reads or writes anything. Such text only ever comes from a request
+ * (an id in a path, a cursor), so it is the request's fault; SQLite stores it and finds nothing.
+ */
+export function isUnstorableTextError(err: unknown): boolean {
+  return ['22021', '22P05'].includes(codeOf(err))
+}
+
 /** For callers that hold an error but not the store it came from (the HTTP error handler). */
 export function isBusyError(err: unknown): boolean {
   return sqliteAdapter.isBusy(err) || postgresAdapter.isBusy(err)
