@@ -8,20 +8,19 @@ import { singleProviderRouter } from '../../src/providers/registry.js'
 import type { Provider } from '../../src/providers/provider.js'
 import type { VideoParams } from '../../src/domain/params.js'
 import { createHarness, type Harness } from '../support/harness.js'
-import { startMediaServer, type MediaServer } from '../support/media-server.js'
+import type { MediaServer } from '../support/media-server.js'
+import { startMediaHarness } from '../support/media-harness.js'
 
 let h: Harness
 // The seed's example reference URLs are fetched at submit: they point at real files on loopback.
 let files: MediaServer
 
+let close: () => Promise<void>
+
 beforeAll(async () => {
-  files = await startMediaServer()
-  h = await createHarness({ env: { REELAY_ALLOW_PRIVATE_URLS: '1' } })
+  ;({ h, files, close } = await startMediaHarness())
 })
-afterAll(async () => {
-  await h.close()
-  await files.close()
-})
+afterAll(() => close())
 
 type Auth = Record<string, string>
 

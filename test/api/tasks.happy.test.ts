@@ -1,19 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, type Harness } from '../support/harness.js'
-import { startMediaServer, type MediaServer } from '../support/media-server.js'
+import type { MediaServer } from '../support/media-server.js'
+import { startMediaHarness } from '../support/media-harness.js'
 
 let h: Harness
 // References are fetched at submit: real files from a server on loopback, which the harness allows.
 let files: MediaServer
 
+let close: () => Promise<void>
+
 beforeAll(async () => {
-  files = await startMediaServer()
-  h = await createHarness({ env: { REELAY_ALLOW_PRIVATE_URLS: '1' } })
+  ;({ h, files, close } = await startMediaHarness())
 })
-afterAll(async () => {
-  await h.close()
-  await files.close()
-})
+afterAll(() => close())
 
 /** The three submit examples of seed 001/003, with the `-d` bodies exactly as written there. */
 const VIDEO_CURL_BODY = `{
