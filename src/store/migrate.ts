@@ -34,12 +34,13 @@ export async function migrateToLatest<DB>(db: Kysely<DB>, dialect: 'sqlite' | 'p
     // Kysely's introspection reads every schema's tables and then names them in
     // has_schema_privilege() and pg_get_serial_sequence(): a schema or table someone else drops
     // in between (another deployment, another test file) fails it with "… does not exist" or
-    // "cache lookup failed". Nothing of ours changed, and a failed run applied nothing: try again.
+    // "cache lookup failed", or a column lookup with "column … of relation … does not exist".
+  // Nothing of ours changed, and a failed run applied nothing: try again.
     if (dialect !== 'postgres' || attempt >= 5 || !isCatalogRace(error)) throw error
   }
 }
 
 function isCatalogRace(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code
-  return code === '3F000' || code === '42P01' || (code === 'XX000' && /cache lookup failed/.test(String((err as Error).message)))
+  return code === '3F000' || code === '42P01' || code === '42703' || (code === 'XX000' && /cache lookup failed/.test(String((err as Error).message)))
 }
