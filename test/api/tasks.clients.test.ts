@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import Fastify from 'fastify'
 import OpenAI from 'openai'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { AppError, type ErrorCode } from '../../src/errors.js'
 import { DIALECTS } from '../../src/api/dialects/index.js'
 import { dialectErrors, registerErrorHandling } from '../../src/api/plugins/errors.js'
@@ -26,6 +26,12 @@ beforeAll(async () => {
   ;({ h, files, close } = await startMediaHarness())
 })
 afterAll(() => close())
+// Most tests here read submit-time answers; a job they leave queued would be rendered by the next
+// test's drain (a 30 s 1080p video among them). Cancelled, it is released and never rendered.
+afterEach(async () => {
+  const left = await h.rt.store.db.selectFrom('jobs').select(['id', 'accountId']).where('status', 'in', ['queued', 'processing']).execute()
+  for (const j of left) await h.rt.jobs.cancel(j.accountId, j.id)
+})
 
 type Auth = Record<string, string>
 
