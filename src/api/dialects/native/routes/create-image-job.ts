@@ -10,6 +10,26 @@ import type { AppDeps } from '../../../deps.js'
 export type CreateImageJobRequest = z.input<typeof ImageGenerateBody>
 export type CreateImageJobResponse = z.output<typeof SubmittedSchema>
 
+/** The body in canonical form (model, input, and the body's name for each canonical field): what submit and a quote take. */
+export function imageJobInput(body: z.output<typeof ImageGenerateBody>) {
+  const size = sizeInput('image', body.size)
+  const refs = [...(body.referenceImage ? [body.referenceImage] : []), ...(body.referenceImages ?? [])]
+  return {
+    model: body.model,
+    input: {
+      prompt: body.prompt,
+      quality: body.quality?.toUpperCase(),
+      aspectRatio: body.aspectRatio ?? size.aspectRatio,
+      resolution: body.resolution ?? size.resolution,
+      n: body.n,
+      format: body.format,
+      seed: body.seed,
+      referenceImageUrls: refs.length > 0 ? refs : undefined,
+    },
+    fields: { aspectRatio: body.aspectRatio ? 'aspectRatio' : 'size', resolution: body.resolution ? 'resolution' : 'size', referenceImageUrls: 'referenceImage' },
+  }
+}
+
 /** `POST /v1/images/generate`: an async image job. */
 export function registerCreateImageJob(app: FastifyInstance, deps: AppDeps): void {
   defineRoute(app, {
@@ -23,25 +43,12 @@ export function registerCreateImageJob(app: FastifyInstance, deps: AppDeps): voi
     example: { prompt: 'a lighthouse at dawn, watercolour', model: 'gpt-image-2', size: '16:9_MEDIUM' } satisfies CreateImageJobRequest,
     responses: { 202: { description: 'Accepted: the job (or the original job on an idempotent replay)', schema: SubmittedSchema }, ...SUBMIT_RESPONSES },
     async handler({ body, req, idempotency }, reply) {
-      const size = sizeInput('image', body.size)
-      const refs = [...(body.referenceImage ? [body.referenceImage] : []), ...(body.referenceImages ?? [])]
       const { job, replay } = await deps.jobs.submit({
         auth: authOf(req),
         requestId: req.id,
         dialect: D,
         type: 'image',
-        model: body.model,
-        input: {
-          prompt: body.prompt,
-          quality: body.quality?.toUpperCase(),
-          aspectRatio: body.aspectRatio ?? size.aspectRatio,
-          resolution: body.resolution ?? size.resolution,
-          n: body.n,
-          format: body.format,
-          seed: body.seed,
-          referenceImageUrls: refs.length > 0 ? refs : undefined,
-        },
-        fields: { aspectRatio: body.aspectRatio ? 'aspectRatio' : 'size', resolution: body.resolution ? 'resolution' : 'size', referenceImageUrls: 'referenceImage' },
+        ...imageJobInput(body),
         ...idempotency.claim(),
         webhookUrl: body.webhookUrl,
         promptMode: body.promptMode ?? promptModeFromFlag(body.enhancePrompt),

@@ -25,6 +25,28 @@ export const CreateGenerationResponse = z.object({
 export type CreateGenerationRequest = z.input<typeof GenerationBody>
 export type CreateGenerationResponse = z.output<typeof CreateGenerationResponse>
 
+/** The body in canonical form (model, input, and the body's name for each canonical field): what submit and a quote take. */
+export function generationInput(body: GenerationBody) {
+  return {
+    model: body.model ?? OPEN_DEFAULT_MODEL,
+    input: {
+      prompt: body.prompt,
+      durationSec: body.duration,
+      aspectRatio: body.aspectRatio,
+      resolution: body.resolution,
+      firstFrameUrl: body.imageUrl,
+      lastFrameUrl: body.endImageUrl,
+      referenceImageUrls: body.referenceImageUrls,
+      referenceVideoUrls: body.referenceVideoUrls,
+      referenceAudioUrls: body.referenceAudioUrls,
+      generateAudio: body.generateAudio,
+      seed: body.seed,
+      cameraFixed: body.cameraFixed,
+    },
+    fields: FIELDS,
+  }
+}
+
 /** `POST /api/open/v1/video/generations`. */
 export function registerCreateGeneration(app: FastifyInstance, deps: AppDeps): void {
   defineRoute(app, {
@@ -47,22 +69,7 @@ export function registerCreateGeneration(app: FastifyInstance, deps: AppDeps): v
         requestId: req.id,
         dialect: D,
         type: 'video',
-        model: body.model ?? OPEN_DEFAULT_MODEL,
-        input: {
-          prompt: body.prompt,
-          durationSec: body.duration,
-          aspectRatio: body.aspectRatio,
-          resolution: body.resolution,
-          firstFrameUrl: body.imageUrl,
-          lastFrameUrl: body.endImageUrl,
-          referenceImageUrls: body.referenceImageUrls,
-          referenceVideoUrls: body.referenceVideoUrls,
-          referenceAudioUrls: body.referenceAudioUrls,
-          generateAudio: body.generateAudio,
-          seed: body.seed,
-          cameraFixed: body.cameraFixed,
-        },
-        fields: FIELDS,
+        ...generationInput(body),
         ...idempotency.claim(),
         webhookUrl: body.webhookUrl,
       })
