@@ -1,13 +1,7 @@
-import { providerError, send } from './image-http.js'
-import { ProviderError, type ProviderContext } from './provider.js'
+import { providerError } from './image-http.js'
+import { ProviderError, type ProviderContext, type ReferenceBytes } from './provider.js'
 
-export interface ImageBytes {
-  bytes: Uint8Array
-  mime: string
-}
-
-/** The operator's fetcher (SSRF guard, caching), injected as `channel.options.fetchBytes`. */
-export type FetchBytes = (url: string) => Promise<ImageBytes>
+export type ImageBytes = ReferenceBytes
 
 /** Recognises PNG, JPEG and WebP by their magic bytes. */
 export function sniffImageMime(b: Uint8Array): string | undefined {
@@ -18,29 +12,18 @@ export function sniffImageMime(b: Uint8Array): string | undefined {
   return undefined
 }
 
-async function defaultFetch(url: string, ctx: ProviderContext, defaultMaxBytes: number): Promise<ImageBytes> {
-  if (!/^https?:\/\//i.test(url)) throw new Error('only http(s) references are fetched')
-  // A failed reference fetch bills nothing upstream, so it is the customer's input problem.
-  const res = await send(ctx, url, { method: 'GET', headers: { accept: 'image/*' } }, defaultMaxBytes).catch((err: ProviderError) => {
-    throw new Error(err.detail ?? err.message)
-  })
-  if (res.status < 200 || res.status > 299) throw new Error(`reference answered HTTP ${res.status}`)
-  return { bytes: res.bytes, mime: res.headers['content-type']?.split(';')[0]?.trim() ?? '' }
-}
-
 /**
- * Loads every reference image. Without an injected fetcher this is a plain GET with no SSRF
- * guard, so deployments should inject one. `defaultMaxBytes` is the adapter's response cap;
- * `maxEachMb` rejects any larger image.
+ * Loads every reference image through the context's guarded fetcher. `maxEachMb` rejects any
+ * larger image.
  */
-export async function loadReferences(urls: readonly string[], ctx: ProviderContext, limits: { defaultMaxBytes: number; maxEachMb?: number }): Promise<ImageBytes[]> {
-  const injected = ctx.channel.options.fetchBytes
-  const fetchOne = typeof injected === 'function' ? (injected as FetchBytes) : (u: string) => defaultFetch(u, ctx, limits.defaultMaxBytes)
+export async function loadReferences(urls: readonly string[], ctx: ProviderContext, limits: { maxEachMb?: number } = {}): Promise<ImageBytes[]> {
+  const fetchOne = ctx.fetchReference
+  if (urls.length > 0 && !fetchOne) throw providerError('config', 'service_unavailable', 'no reference fetcher in the provider context')
   return Promise.all(
     urls.map(async (url, i) => {
       let got: ImageBytes
       try {
-        got = await fetchOne(url)
+        got = await fetchOne!(url)
       } catch (err) {
         if (err instanceof ProviderError) throw err
         throw providerError('user', 'reference_unavailable', `reference ${i}: ${String((err as Error)?.message ?? err)}`, { cause: err })
