@@ -1,16 +1,11 @@
 import { providerError } from './image-http.js'
+import { imageMimeOf } from '../media/mime.js'
 import { ProviderError, type ProviderContext, type ReferenceBytes } from './provider.js'
 
 export type ImageBytes = ReferenceBytes
 
-/** Recognises PNG, JPEG and WebP by their magic bytes. */
-export function sniffImageMime(b: Uint8Array): string | undefined {
-  if (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'image/png'
-  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg'
-  const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to))
-  if (b.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'image/webp'
-  return undefined
-}
+/** The image types every upstream that takes reference images accepts. */
+const UPLOADABLE = ['image/png', 'image/jpeg', 'image/webp']
 
 /**
  * Loads every reference image through the context's guarded fetcher. `maxEachMb` rejects any
@@ -30,7 +25,9 @@ export async function loadReferences(urls: readonly string[], ctx: ProviderConte
       }
       const { maxEachMb } = limits
       if (maxEachMb !== undefined && got.bytes.byteLength > maxEachMb * 1024 * 1024) throw providerError('user', 'reference_unavailable', `reference ${i}: larger than ${maxEachMb} MB`)
-      const mime = sniffImageMime(got.bytes) ?? (['image/png', 'image/jpeg', 'image/webp'].includes(got.mime) ? got.mime : undefined)
+      // Read from the bytes; the declared type only stands in when they are not a known image.
+      const sniffed = await imageMimeOf(got.bytes)
+      const mime = sniffed && UPLOADABLE.includes(sniffed) ? sniffed : !sniffed && UPLOADABLE.includes(got.mime) ? got.mime : undefined
       if (!mime) throw providerError('user', 'reference_unavailable', `reference ${i}: not a PNG, JPEG or WebP image`)
       return { bytes: got.bytes, mime }
     }),

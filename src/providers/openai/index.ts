@@ -24,7 +24,7 @@ export function createOpenAiProvider(): Provider {
           ? await callOpenAi(ctx, '/images/edits', { form: editForm(p, model, await loadReferences(p.referenceImageUrls, ctx, REFERENCE_LIMITS)) })
           : await callOpenAi(ctx, '/images/generations', { json: generationBody(p, model, moderationOf(ctx.channel.options)) })
       if (res.status < 200 || res.status > 299) throw classifyOpenAiError(res, ctx.channel.apiKey, ctx.clock.now())
-      const { outputs, usage } = outputsFromResponse(res, ctx.channel.apiKey)
+      const { outputs, usage } = await outputsFromResponse(res, ctx.channel.apiKey)
       const upstreamId = res.headers['x-request-id'] ?? `openai-${randomUUID()}`
       ctx.log.info({ jobId: job.id, channel: ctx.channel.id, upstreamId, images: outputs.length, usage }, 'openai images returned')
       return { upstreamId, outputs }
