@@ -1,9 +1,5 @@
-import { createArkProvider } from './ark/index.js'
-import { createFalProvider } from './fal/index.js'
-import { createGeminiProvider } from './gemini/index.js'
-import { createOpenAiProvider } from './openai/index.js'
-import { createReplicateProvider } from './replicate/index.js'
 import { createChannelRouter } from './router.js'
+import { createProviders } from './provider-registry.js'
 import type { Clock } from '../domain/clock.js'
 import type { Store } from '../store/db.js'
 import type { ChannelSpec } from './channels.js'
@@ -14,14 +10,7 @@ import { countActiveOnChannel } from '../store/jobs/index.js'
 /** The router the worker uses: configured channels, with `studio` serving every model they do not. */
 export function createRouter(opts: { channels: ChannelSpec[]; studio: Provider; store: Store; clock: Clock }): Router {
   const studioRoute = { provider: opts.studio, channel: { id: 'studio', provider: 'studio', baseUrl: 'local', apiKey: '', models: {}, options: {} } }
-  const providers: Record<string, Provider> = {
-    studio: opts.studio,
-    ark: createArkProvider(),
-    fal: createFalProvider(),
-    replicate: createReplicateProvider(),
-    openai: createOpenAiProvider(),
-    gemini: createGeminiProvider(),
-  }
+  const providers = createProviders(opts.studio)
   const channels = createChannelRouter({
     channels: opts.channels,
     providers,
