@@ -1,5 +1,5 @@
 import type { Clock } from '../domain/clock.js'
-import type { CallbackRequest } from '../providers/http-json.js'
+import type { CallbackRequest } from '../providers/http/json-client.js'
 import type { Router } from '../providers/registry.js'
 import type { Store } from '../store/db.js'
 import { findJobByUpstream, wakeJobByUpstream } from '../store/jobs/index.js'

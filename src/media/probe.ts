@@ -1,4 +1,5 @@
 import { open, stat } from 'node:fs/promises'
+import { detectMedia } from './mime.js'
 import { runFfprobe } from './run-ffmpeg.js'
 
 export interface MediaInfo {
@@ -85,24 +86,12 @@ function mimeFromProbe(format: FfFormat, video: FfStream | undefined, audio: FfS
   return null
 }
 
-/** Magic-byte fallback for what ffprobe names but we do not map. */
-export function sniffMime(head: Buffer): string | null {
-  if (head.length >= 8 && head.readUInt32BE(0) === 0x89504e47) return 'image/png'
-  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg'
-  if (head.length >= 12 && head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return 'image/webp'
-  if (head.length >= 12 && head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WAVE') return 'audio/wav'
-  if (head.length >= 6 && head.toString('latin1', 0, 4) === 'GIF8') return 'image/gif'
-  if (head.length >= 8 && head.toString('latin1', 4, 8) === 'ftyp') return 'video/mp4'
-  if (head.length >= 4 && head.readUInt32BE(0) === 0x1a45dfa3) return 'video/webm'
-  if (head.length >= 3 && head.toString('latin1', 0, 3) === 'ID3') return 'audio/mpeg'
-  return null
-}
-
 async function readHead(file: string): Promise<Buffer> {
   const fh = await open(file, 'r')
   try {
-    const buf = Buffer.alloc(16)
-    const { bytesRead } = await fh.read(buf, 0, 16, 0)
+    // As much as file-type reads to decide (its longest look-ahead).
+    const buf = Buffer.alloc(4_100)
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0)
     return buf.subarray(0, bytesRead)
   } finally {
     await fh.close()
@@ -121,7 +110,8 @@ export async function probeMedia(file: string, signal?: AbortSignal): Promise<Me
   const format = parsed.format ?? {}
   const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic) ?? streams.find((s) => s.codec_type === 'video')
   const audio = streams.find((s) => s.codec_type === 'audio')
-  const mime = mimeFromProbe(format, video, audio) ?? sniffMime(await readHead(file)) ?? 'application/octet-stream'
+  // The bytes decide what ffprobe names but we do not map.
+  const mime = mimeFromProbe(format, video, audio) ?? (await detectMedia(await readHead(file)))?.mime ?? 'application/octet-stream'
   const still = mime.startsWith('image/')
   return {
     mime,

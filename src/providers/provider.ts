@@ -1,6 +1,6 @@
 import type { Clock } from '../domain/clock.js'
 import type { CanonicalParams, JobType } from '../domain/params.js'
-import type { CallbackContext, CallbackRequest } from './http-json.js'
+import type { CallbackContext, CallbackRequest } from './http/json-client.js'
 
 /** What a provider sees of a job: never the account, the key or the ledger. */
 export interface ProviderJob {

@@ -1,4 +1,4 @@
-import { providerError } from './image-http.js'
+import { providerError } from './http/image-client.js'
 import { imageMimeOf } from '../media/mime.js'
 import { ProviderError, type ProviderContext, type ReferenceBytes } from './provider.js'
 

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, expect } from 'vitest'
 import type { Clock } from '../../src/domain/clock.js'
 import type { ImageParams, VideoParams } from '../../src/domain/params.js'
-import type { CallbackRequest } from '../../src/providers/http-json.js'
+import type { CallbackRequest } from '../../src/providers/http/json-client.js'
 import { ProviderError, type ChannelConfig, type FetchReference, type ProviderContext, type ProviderJob } from '../../src/providers/provider.js'
 
 /** Upstream names a customer-facing message must never contain. */

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import { asString, callbackJson, type CallbackContext, type CallbackRequest } from '../http-json.js'
+import { asString, callbackJson, type CallbackContext, type CallbackRequest } from '../http/json-client.js'
 
 /** The query parameter we add to Ark's `callback_url`, since Ark does not sign callbacks. */
 export const ARK_TOKEN_PARAM = 'ark_token'

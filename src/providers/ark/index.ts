@@ -1,4 +1,4 @@
-import { ambiguousSubmit, asRecord, asString, badResponse, cancelSettled, generationFailed, isOk, upstreamModel, videoParamsOf, type CallbackProvider } from '../http-json.js'
+import { ambiguousSubmit, asRecord, asString, badResponse, cancelSettled, generationFailed, isOk, upstreamModel, videoParamsOf, type CallbackProvider } from '../http/json-client.js'
 import { parseCallback, withArkToken } from './callback.js'
 import { arkClient } from './client.js'
 import { arkErrorCode, arkHttpError, arkReason, arkTaskToPoll, toArkBody } from './mapping.js'

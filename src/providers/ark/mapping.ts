@@ -1,5 +1,5 @@
 import type { VideoParams } from '../../domain/params.js'
-import { asRecord, asString, badResponse, generationFailed, PUBLIC_MESSAGES, responseFailure, type FailureReason, type JsonResponse } from '../http-json.js'
+import { asRecord, asString, badResponse, generationFailed, PUBLIC_MESSAGES, responseFailure, type FailureReason, type JsonResponse } from '../http/json-client.js'
 import type { PollResult, ProviderError } from '../provider.js'
 
 export type ArkContentItem =

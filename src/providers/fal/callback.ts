@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto'
-import { asRecord, asString, callbackJson, header, type CallbackContext, type CallbackRequest } from '../http-json.js'
+import { asRecord, asString, callbackJson, header, type CallbackContext, type CallbackRequest } from '../http/json-client.js'
 import { falUpstreamId, parseFalUpstreamId } from './mapping.js'
 
 /** The query parameter we add to the webhook URL: fal's body names the request but not the app. */

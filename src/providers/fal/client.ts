@@ -1,4 +1,4 @@
-import { createJsonClient, generationFailed, type JsonResponse } from '../http-json.js'
+import { createJsonClient, generationFailed, type JsonResponse } from '../http/json-client.js'
 import type { ProviderContext } from '../provider.js'
 import { parseFalUpstreamId } from './mapping.js'
 

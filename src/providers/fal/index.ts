@@ -1,4 +1,4 @@
-import { ambiguousSubmit, asRecord, asString, badResponse, cancelSettled, generationFailed, isOk, upstreamModel, videoParamsOf, type CallbackProvider } from '../http-json.js'
+import { ambiguousSubmit, asRecord, asString, badResponse, cancelSettled, generationFailed, isOk, upstreamModel, videoParamsOf, type CallbackProvider } from '../http/json-client.js'
 import { parseCallback, withFalRoot } from './callback.js'
 import { falClient } from './client.js'
 import { falAppId, falAppRoot, falHttpError, falMode, falResultToPoll, falStatus, falUpstreamId, rootFromStatusUrl, toFalInput } from './mapping.js'

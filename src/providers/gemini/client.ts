@@ -1,4 +1,4 @@
-import { postForText, type UpstreamResponse } from '../image-http.js'
+import { postForText, type UpstreamResponse } from '../http/image-client.js'
 import type { ProviderContext } from '../provider.js'
 
 /** One 4K image in base64 stays well below. */

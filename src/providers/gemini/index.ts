@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { imageModelOf, unpollable } from '../image-http.js'
+import { imageModelOf, unpollable } from '../http/image-client.js'
 import { runBounded } from './bounded.js'
 import { generateContent } from './client.js'
 import { classifyGeminiError, outputsFromResponse, requestBody, type GeminiResult } from './mapping.js'

@@ -1,4 +1,4 @@
-import { parseJson, providerError, redact, retryAfterMs, type UpstreamResponse } from '../image-http.js'
+import { parseJson, providerError, redact, retryAfterMs, type UpstreamResponse } from '../http/image-client.js'
 import type { ImageBytes } from '../reference-images.js'
 import { imageMimeOf } from '../../media/mime.js'
 import type { ImageParams } from '../../domain/params.js'
@@ -97,7 +97,7 @@ export function classifyGeminiError(res: UpstreamResponse, apiKey: string, nowMs
   const status = str(err.status)
   const details = list(err.details)
   const reasons = details.filter(isRecord).map((d) => str(d.reason)).filter(Boolean)
-  const detail = redact(`gemini HTTP ${res.status}${status ? ` ${status}` : ''}${reasons.length ? ` reason=${reasons.join(',')}` : ''}: ${str(err.message) || res.text}`, apiKey)
+  const detail = redact(`gemini HTTP ${res.status}${status ? ` ${status}` : ''}${reasons.length ? ` reason=${reasons.join(',')}` : ''}: ${str(err.message) || res.text}`, apiKey, 500)
   const wait = retryAfterMs(res.headers, nowMs) ?? retryInfoMs(details)
   const retry = wait === undefined ? {} : { retryAfterMs: wait }
   const s = res.status

@@ -1,4 +1,4 @@
-import { providerError } from '../image-http.js'
+import { providerError } from '../http/image-client.js'
 import type { ProviderContext } from '../provider.js'
 import { loadReferences, type ImageBytes } from '../reference-images.js'
 

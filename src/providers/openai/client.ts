@@ -1,5 +1,5 @@
 import { Response, type FormData } from 'undici'
-import { postForText, type UpstreamResponse } from '../image-http.js'
+import { postForText, type UpstreamResponse } from '../http/image-client.js'
 import type { ProviderContext } from '../provider.js'
 
 /** Four 4K PNGs in base64 stay well below. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { imageModelOf, unpollable } from '../image-http.js'
+import { imageModelOf, unpollable } from '../http/image-client.js'
 import { loadReferences } from '../reference-images.js'
 import { callOpenAi } from './client.js'
 import { classifyOpenAiError, editForm, generationBody, moderationOf, outputsFromResponse } from './mapping.js'

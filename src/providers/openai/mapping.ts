@@ -1,6 +1,6 @@
 import { Blob } from 'node:buffer'
 import { FormData } from 'undici'
-import { parseJson, providerError, redact, retryAfterMs, type UpstreamResponse } from '../image-http.js'
+import { parseJson, providerError, redact, retryAfterMs, type UpstreamResponse } from '../http/image-client.js'
 import type { ImageBytes } from '../reference-images.js'
 import { extensionOf, imageMimeOf } from '../../media/mime.js'
 import type { ImageParams, ImageResolution } from '../../domain/params.js'
@@ -106,6 +106,7 @@ export function classifyOpenAiError(res: UpstreamResponse, apiKey: string, nowMs
   const detail = redact(
     `openai HTTP ${res.status}${code ? ` code=${code}` : ''}${type ? ` type=${type}` : ''}${requestId ? ` request=${requestId}` : ''}: ${message}`,
     apiKey,
+    500,
   )
   const retryAfter = retryAfterMs(res.headers, nowMs)
   const retry = retryAfter === undefined ? {} : { retryAfterMs: retryAfter }

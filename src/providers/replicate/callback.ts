@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import { asString, callbackJson, header, type CallbackContext, type CallbackRequest } from '../http-json.js'
+import { asString, callbackJson, header, type CallbackContext, type CallbackRequest } from '../http/json-client.js'
 
 const TOLERANCE_S = 300
 

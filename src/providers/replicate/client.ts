@@ -1,4 +1,4 @@
-import { createJsonClient, type JsonResponse } from '../http-json.js'
+import { createJsonClient, type JsonResponse } from '../http/json-client.js'
 import type { ProviderContext } from '../provider.js'
 import type { ReplicateCreate } from './mapping.js'
 

@@ -1,4 +1,4 @@
-import { ambiguousSubmit, asRecord, asString, badResponse, cancelSettled, generationFailed, isOk, upstreamModel, videoParamsOf, type CallbackProvider } from '../http-json.js'
+import { ambiguousSubmit, asRecord, asString, badResponse, cancelSettled, generationFailed, isOk, upstreamModel, videoParamsOf, type CallbackProvider } from '../http/json-client.js'
 import { parseCallback } from './callback.js'
 import { replicateClient } from './client.js'
 import { predictionToPoll, replicateCreate, replicateHttpError, toReplicateInput } from './mapping.js'

@@ -1,6 +1,6 @@
 import type { VideoParams } from '../../domain/params.js'
 import { mimeOfName } from '../../media/mime.js'
-import { asRecord, asString, badResponse, generationFailed, PUBLIC_MESSAGES, responseFailure, type FailureReason, type JsonResponse } from '../http-json.js'
+import { asRecord, asString, badResponse, generationFailed, PUBLIC_MESSAGES, responseFailure, type FailureReason, type JsonResponse } from '../http/json-client.js'
 import type { PollResult, ProviderError, ProviderOutput } from '../provider.js'
 
 export interface ReplicateCreate {

@@ -37,6 +37,9 @@ export async function openSystem(opts: SystemOptions) {
     REELAY_CHANNELS_FILE: channelsFile,
     REELAY_PRICES_FILE: pricesFile,
     REELAY_ALLOW_PRIVATE_URLS: '1',
+    // As in the harness: test processes share starved CPUs, and a busy loop there is not overload
+    // to shed (a shed 503 made the ledger model read a usage answer without a balance).
+    REELAY_SHED_EVENT_LOOP_DELAY_MS: '0',
     ...(pg ? { DATABASE_URL: pg.url } : {}),
     ...keys,
     ...opts.env,

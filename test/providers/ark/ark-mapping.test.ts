@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { arkHttpError, arkReason, arkTaskToPoll } from '../../../src/providers/ark/mapping.js'
-import type { JsonResponse } from '../../../src/providers/http-json.js'
+import type { JsonResponse } from '../../../src/providers/http/json-client.js'
 
 const NOW = Date.UTC(2026, 0, 1)
 

@@ -11,7 +11,7 @@ import {
   rootFromStatusUrl,
   toFalInput,
 } from '../../../src/providers/fal/mapping.js'
-import type { JsonResponse } from '../../../src/providers/http-json.js'
+import type { JsonResponse } from '../../../src/providers/http/json-client.js'
 import { videoParams } from '../support.js'
 
 const NOW = Date.UTC(2026, 0, 1)

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../../src/domain/clock.js'
-import type { CallbackRequest } from '../../../src/providers/http-json.js'
+import type { CallbackRequest } from '../../../src/providers/http/json-client.js'
 import type { ProviderContext } from '../../../src/providers/provider.js'
 import { parseCallback, verifyReplicateSignature } from '../../../src/providers/replicate/callback.js'
 import { createReplicateProvider } from '../../../src/providers/replicate/index.js'

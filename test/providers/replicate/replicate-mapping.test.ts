@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { VideoParams } from '../../../src/domain/params.js'
-import type { JsonResponse } from '../../../src/providers/http-json.js'
+import type { JsonResponse } from '../../../src/providers/http/json-client.js'
 import { videoParams } from '../support.js'
 import { predictionToPoll, replicateCreate, replicateHttpError, toReplicateInput } from '../../../src/providers/replicate/mapping.js'
 

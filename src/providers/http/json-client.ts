@@ -1,54 +1,9 @@
-import { ProviderError, type Provider, type ProviderContext, type ProviderJob } from './provider.js'
-import type { VideoParams } from '../domain/params.js'
-import { exchange, isRetryableTransportCode, transportCode } from './http-transport.js'
+import { ProviderError, type Provider, type ProviderContext, type ProviderJob } from '../provider.js'
+import type { VideoParams } from '../../domain/params.js'
+import { exchange, transportFailure } from './transport.js'
+import { parseRetryAfter, PUBLIC_MESSAGES, redact, timeoutsFrom } from './common.js'
 
-/** Customer-safe messages shared by every HTTP adapter: no upstream names, ids or raw text. */
-export const PUBLIC_MESSAGES = {
-  unavailable: 'The generation service is temporarily unavailable.',
-  busy: 'The generation service is busy right now.',
-  timeout: 'The generation service did not answer in time.',
-  contentRejected: 'The content was rejected by the safety system.',
-  invalidInput: 'The generation service did not accept the input.',
-  config: 'The generation service is not configured correctly.',
-  failed: 'The generation failed.',
-  cancelled: 'The generation was cancelled.',
-  expired: 'The generation did not finish in time.',
-} as const
-
-export interface Timeouts {
-  connectMs: number
-  headersMs: number
-  bodyMs: number
-}
-
-/** Reads `timeoutMs` (headers and body) and `connectTimeoutMs` from a channel's options. */
-export function timeoutsFrom(options: Record<string, unknown>): Timeouts {
-  const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : d)
-  const total = num(options.timeoutMs, 30_000)
-  return { connectMs: num(options.connectTimeoutMs, Math.min(10_000, total)), headersMs: total, bodyMs: total }
-}
-
-/** Replaces every occurrence of each secret (API keys) with `[redacted]`. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[redacted]')
-  return out
-}
-
-/**
- * Retry-After (delta seconds, fractions allowed, or an HTTP date) or retry-after-ms, in
- * milliseconds from `nowMs`. `1.5` is 1500 ms: read as a date it would mean "retry at once".
- */
-export function parseRetryAfter(headers: Record<string, string | string[] | undefined>, nowMs: number): number | undefined {
-  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)
-  const ms = first(headers['retry-after-ms'])
-  if (ms && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.ceil(Number(ms))
-  const ra = first(headers['retry-after'])?.trim()
-  if (!ra) return undefined
-  if (/^\d+(\.\d+)?$/.test(ra)) return Math.ceil(Number(ra) * 1000)
-  const at = Date.parse(ra)
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs)
-}
+export { PUBLIC_MESSAGES, parseRetryAfter, redact, timeoutsFrom, type Timeouts } from './common.js'
 
 export type FailureReason = 'content' | 'model_access'
 
@@ -78,20 +33,13 @@ export function responseFailure(res: JsonResponse, nowMs: number, reason: Failur
   return classifyHttpFailure({ status: res.status, detail: res.detail, ...(reason ? { reason } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) })
 }
 
-const TIMEOUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
-
 /** Maps a failure to reach the upstream (no HTTP status) to a ProviderError. */
 export function classifyTransportError(err: unknown, detail: string): ProviderError {
-  const name = (err as { name?: unknown } | null)?.name
-  const code = transportCode(err) || (typeof name === 'string' ? name : '')
+  const { outcome, code } = transportFailure(err)
   const base = { detail: `${detail}: ${code || String(err)}`, cause: err }
-  // A closed undici client refuses the request before sending it.
-  if (isRetryableTransportCode(code) || code === 'UND_ERR_CLOSED') {
-    return new ProviderError({ ...base, kind: 'retryable', code: 'upstream_unavailable', publicMessage: PUBLIC_MESSAGES.unavailable })
-  }
+  if (outcome === 'not-sent') return new ProviderError({ ...base, kind: 'retryable', code: 'upstream_unavailable', publicMessage: PUBLIC_MESSAGES.unavailable })
   // Sent but unanswered (timeout, abort, anything unexpected): the upstream may have acted on it.
-  const timedOut = TIMEOUT.has(code)
-  return new ProviderError({ ...base, kind: 'unknown', code: timedOut ? 'upstream_timeout' : 'upstream_unknown', publicMessage: PUBLIC_MESSAGES.timeout })
+  return new ProviderError({ ...base, kind: 'unknown', code: outcome === 'timeout' ? 'upstream_timeout' : 'upstream_unknown', publicMessage: PUBLIC_MESSAGES.timeout })
 }
 
 export interface JsonResponse {
@@ -125,7 +73,13 @@ export function createJsonClient(ctx: ProviderContext, opts: { label: string; au
       try {
         pathname = new URL(url).pathname
       } catch (err) {
-        throw new ProviderError({ kind: 'config', code: 'upstream_rejected', publicMessage: PUBLIC_MESSAGES.config, detail: `${opts.label}: invalid base URL for channel ${ctx.channel.id}`, cause: err })
+        throw new ProviderError({
+          kind: 'config',
+          code: 'upstream_rejected',
+          publicMessage: PUBLIC_MESSAGES.config,
+          detail: `${opts.label}: invalid base URL for channel ${ctx.channel.id}`,
+          cause: err,
+        })
       }
       const where = redact(`${opts.label} ${method} ${pathname}`, secrets)
       let status: number
@@ -142,8 +96,7 @@ export function createJsonClient(ctx: ProviderContext, opts: { label: string; au
           bodyMs: t.bodyMs,
           keepAliveMs: 10_000,
           maxBytes: MAX_BODY,
-          tooLarge: (s) =>
-            new ProviderError({ kind: 'retryable', code: 'upstream_bad_response', publicMessage: PUBLIC_MESSAGES.unavailable, detail: `${where} → ${s}: body over ${MAX_BODY} bytes` }),
+          tooLarge: (s) => new ProviderError({ kind: 'retryable', code: 'upstream_bad_response', publicMessage: PUBLIC_MESSAGES.unavailable, detail: `${where} → ${s}: body over ${MAX_BODY} bytes` }),
         })
         status = res.status
         headers = res.headers

@@ -77,3 +77,18 @@ export function transportCode(err: unknown): string {
 export function isRetryableTransportCode(code: string): boolean {
   return NOT_SENT.has(code) || RESET.has(code)
 }
+
+const TIMEOUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
+
+/**
+ * What a failure to get an answer means, for every adapter: `not-sent` (retry freely, nothing
+ * can have been billed), `timeout` or `unknown` (sent but unanswered: the upstream may have
+ * acted on it). `code` names it for the operator.
+ */
+export function transportFailure(err: unknown): { outcome: 'not-sent' | 'timeout' | 'unknown'; code: string } {
+  const name = (err as { name?: unknown } | null)?.name
+  const code = transportCode(err) || (typeof name === 'string' ? name : '')
+  // A closed undici client refuses the request before sending it.
+  if (isRetryableTransportCode(code) || code === 'UND_ERR_CLOSED') return { outcome: 'not-sent', code }
+  return { outcome: TIMEOUT.has(code) ? 'timeout' : 'unknown', code }
+}

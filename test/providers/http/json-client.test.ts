@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { callbackJson, classifyHttpFailure, classifyTransportError, parseRetryAfter, redact, responseFailure, timeoutsFrom } from '../../src/providers/http-json.js'
+import { callbackJson, classifyHttpFailure, classifyTransportError, parseRetryAfter, redact, responseFailure, timeoutsFrom } from '../../../src/providers/http/json-client.js'
 
 const NOW = Date.UTC(2026, 0, 1)
 

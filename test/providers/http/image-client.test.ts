@@ -1,9 +1,9 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { ManualClock } from '../../src/domain/clock.js'
-import { classifyTransportError, retryAfterMs, send } from '../../src/providers/image-http.js'
-import { providerContext } from './support.js'
+import { ManualClock } from '../../../src/domain/clock.js'
+import { classifyTransportError, retryAfterMs, send } from '../../../src/providers/http/image-client.js'
+import { providerContext } from '../support.js'
 
 const KEY = 'sk-secret-key-abcdef123456'
 const NOW = Date.UTC(2026, 0, 1)
@@ -29,7 +29,8 @@ describe('classifyTransportError', () => {
     ['UND_ERR_HEADERS_TIMEOUT', 'unknown'],
     ['UND_ERR_BODY_TIMEOUT', 'unknown'],
     ['UND_ERR_ABORTED', 'unknown'],
-    ['UND_ERR_CLOSED', 'unknown'],
+    // One transport rule for every adapter (providers/http/transport.ts): a closed client refuses before sending.
+    ['UND_ERR_CLOSED', 'retryable'],
   ])('%s → %s', (code, kind) => {
     const e = classifyTransportError(err(code), KEY)
     expect(e.kind).toBe(kind)
@@ -43,8 +44,7 @@ describe('send', () => {
     const server = createServer((_req, res) => res.end(Buffer.alloc(64 * 1024)))
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
-    const ctx = (options: Record<string, unknown>) =>
-      providerContext({ id: 'c', provider: 'openai', baseUrl: url, apiKey: KEY, models: {} }, { clock: new ManualClock(), tmpDir: '/tmp', options })
+    const ctx = (options: Record<string, unknown>) => providerContext({ id: 'c', provider: 'openai', baseUrl: url, apiKey: KEY, models: {} }, { clock: new ManualClock(), tmpDir: '/tmp', options })
     try {
       const err = await send(ctx({ maxResponseBytes: 1024 }), url, { method: 'GET', headers: {} }, 1 << 20).catch((e: unknown) => e)
       expect(err).toMatchObject({ kind: 'retryable', code: 'output_unavailable' })

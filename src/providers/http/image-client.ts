@@ -1,7 +1,9 @@
-import { jobErrorTable, type JobErrorCode } from '../errors.js'
-import { parseRetryAfter, PUBLIC_MESSAGES, redact as redactSecrets } from './http-json.js'
-import { exchange, isRetryableTransportCode, transportCode } from './http-transport.js'
-import { ProviderError, type PollResult, type ProviderContext, type ProviderErrorKind, type ProviderJob } from './provider.js'
+import { jobErrorTable, type JobErrorCode } from '../../errors.js'
+import { parseRetryAfter, positive, PUBLIC_MESSAGES, redact, timeoutsFrom, TIMEOUT_DEFAULTS } from './common.js'
+
+export { parseJson, redact } from './common.js'
+import { exchange, transportFailure } from './transport.js'
+import { ProviderError, type PollResult, type ProviderContext, type ProviderErrorKind, type ProviderJob } from '../provider.js'
 
 // The synchronous image adapters (openai, gemini) report job error codes, not the video adapters' upstream_* ones.
 
@@ -22,12 +24,6 @@ export function providerError(
   })
 }
 
-/** Replaces the secret (the API key) everywhere in `text`, then caps its length. */
-export function redact(text: string, secret: string, max = 500): string {
-  const clean = redactSecrets(text, [secret])
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean
-}
-
 /** `retry-after-ms`, then `retry-after` (seconds, fractions allowed, or an HTTP date), in ms from `nowMs`. */
 export function retryAfterMs(headers: Record<string, string>, nowMs: number): number | undefined {
   return parseRetryAfter(headers, nowMs)
@@ -43,23 +39,17 @@ export interface TransportOptions {
 }
 
 export function transportOptions(options: Record<string, unknown>, defaultMaxBytes: number): TransportOptions {
-  const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : d)
   // Generation is synchronous and can take minutes per call; the job deadline bounds it too.
-  const timeoutMs = num(options.timeoutMs, 300_000)
-  return {
-    timeoutMs,
-    connectTimeoutMs: num(options.connectTimeoutMs, Math.min(10_000, timeoutMs)),
-    maxResponseBytes: num(options.maxResponseBytes, defaultMaxBytes),
-  }
+  const t = timeoutsFrom(options, TIMEOUT_DEFAULTS.synchronous)
+  return { timeoutMs: t.headersMs, connectTimeoutMs: t.connectMs, maxResponseBytes: positive(options.maxResponseBytes, defaultMaxBytes) }
 }
 
 /** Maps a network-level failure to a ProviderError; a timeout after sending is `unknown`. */
 export function classifyTransportError(err: unknown, apiKey: string): ProviderError {
   if (err instanceof ProviderError) return err
-  const e = err as { name?: unknown; message?: unknown }
-  const code = transportCode(err)
-  const detail = redact(`transport ${code || String(e?.name ?? 'error')}: ${String(e?.message ?? err)}`, apiKey)
-  if (isRetryableTransportCode(code)) return providerError('retryable', 'generation_failed', detail, { cause: err, message: 'unavailable' })
+  const { outcome, code } = transportFailure(err)
+  const detail = redact(`transport ${code || 'error'}: ${String((err as { message?: unknown } | null)?.message ?? err)}`, apiKey, 500)
+  if (outcome === 'not-sent') return providerError('retryable', 'generation_failed', detail, { cause: err, message: 'unavailable' })
   // Headers/body timeouts, aborts and anything unrecognised: the upstream may have run (and billed) it.
   return providerError('unknown', 'generation_failed', detail, { cause: err, message: 'timeout' })
 }
@@ -104,15 +94,6 @@ export interface UpstreamResponse {
 export async function postForText(ctx: ProviderContext, url: string, headers: Record<string, string>, body: string | Uint8Array, defaultMaxBytes: number): Promise<UpstreamResponse> {
   const res = await send(ctx, url, { method: 'POST', headers: { ...headers, accept: 'application/json' }, body }, defaultMaxBytes)
   return { status: res.status, headers: res.headers, text: res.bytes.toString('utf8') }
-}
-
-/** Parses JSON without throwing: malformed text gives `undefined`. */
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return undefined
-  }
 }
 
 /** The channel's upstream model for an image job, or a config failure. */
