@@ -76,8 +76,11 @@ export interface Usage {
 
 // TODO(#11): from the response schema (the quote route is the billing issue's)
 export interface Quote {
+  /** What the request would hold: an exact integer. */
   credits: number
-  [key: string]: unknown
+  breakdown: { item: string; credits: number }[]
+  /** The account's available credits now. */
+  available: number
 }
 
 export type QuoteParams = ({ type: 'video' } & VideoCreateParams) | ({ type: 'image' } & ImageCreateParams)
