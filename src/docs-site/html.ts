@@ -65,8 +65,11 @@ export function indexHtml(pages: DocPage[], baseUrl: string): string {
   return shell('Documentation', body, pages, '')
 }
 
-/** `/docs/reference`: Scalar over /openapi.json, from the bundle this server ships (no CDN, no web fonts). */
+/**
+ * `/docs/reference`: Scalar over /openapi.json, from the bundle this server ships. Offline: no web
+ * fonts, no telemetry, no hosted AI agent or deploy toolbar (they call Scalar's servers).
+ */
 export function referenceHtml(): string {
-  const config = { url: '/openapi.json', withDefaultFonts: false, hideClientButton: false }
+  const config = { url: '/openapi.json', withDefaultFonts: false, telemetry: false, showDeveloperTools: 'never', agent: { disabled: true } }
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>API reference · Reelay</title></head><body><div id="app"></div><script src="/docs/assets/scalar.js"></script><script>Scalar.createApiReference('#app', ${JSON.stringify(config)})</script></body></html>`
 }

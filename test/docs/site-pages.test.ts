@@ -49,7 +49,7 @@ describe('the docs site', () => {
     const ref = await get('/docs/reference')
     expect(ref.body).toContain('<script src="/docs/assets/scalar.js"></script>')
     expect(ref.body).toContain('"url":"/openapi.json"')
-    expect(ref.body).toContain('"withDefaultFonts":false')
+    expect(ref.body).toContain('"withDefaultFonts":false,"telemetry":false,"showDeveloperTools":"never","agent":{"disabled":true}')
     const js = await get('/docs/assets/scalar.js')
     expect(js.statusCode).toBe(200)
     expect(js.headers['content-type']).toMatch(/^text\/javascript/)
