@@ -39,6 +39,11 @@ export function registerDocsRoutes(app: FastifyInstance, config: Config): void {
 
   app.get('/docs', opts, async (req, reply) => reply.type(html).send(indexHtml(pages(), baseUrlOf(req, config))))
   app.get('/docs/reference', opts, async (_req, reply) => reply.type(html).send(referenceHtml()))
+  app.get<{ Params: { api: string } }>('/docs/reference/:api', opts, async (req, reply) => {
+    // One API's reference: the dialect's own document, named like its page (api/<dialect>).
+    const api = find(`api/${req.params.api}`).slug.slice('api/'.length)
+    return reply.type(html).send(referenceHtml(`/openapi/${api}.json`))
+  })
   app.get('/docs/assets/scalar.js', opts, async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(createReadStream(SCALAR_BUNDLE)))
   app.get<{ Params: { '*': string } }>('/docs/*', opts, async (req, reply) => {
     const name = req.params['*'].replace(/\/+$/, '')

@@ -42,8 +42,9 @@ function shell(title: string, body: string, pages: DocPage[], here: string): str
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)} · Reelay</title><style>${STYLE}</style></head><body>${nav(pages, here)}<main>${body}</main><script>${COPY_SCRIPT}</script></body></html>`
 }
 
-function copyBar(mdUrl: string): string {
-  return `<div class="bar"><button type="button" data-copy-md="${mdUrl}">Copy for AI</button><a href="${mdUrl}">Markdown</a></div>`
+function copyBar(mdUrl: string, reference?: string): string {
+  const ref = reference ? `<a href="${reference}">API reference</a>` : ''
+  return `<div class="bar">${ref}<button type="button" data-copy-md="${mdUrl}">Copy for AI</button><a href="${mdUrl}">Markdown</a></div>`
 }
 
 /** One guide as HTML: its Markdown with the reader's base URL, links to other pages kept on the site. */
@@ -55,7 +56,9 @@ export function pageHtml(page: DocPage, pages: DocPage[], baseUrl: string): stri
     },
   })
   const body = marked.parse(withBaseUrl(page.markdown, baseUrl), { async: false })
-  return shell(page.title, `${copyBar(`/docs/${page.slug}.md`)}${body}`, pages, page.slug)
+  // An API's page links the reference of that API alone (/openapi/<dialect>.json).
+  const reference = page.slug.startsWith('api/') ? `/docs/reference/${page.slug.slice(4)}` : undefined
+  return shell(page.title, `${copyBar(`/docs/${page.slug}.md`, reference)}${body}`, pages, page.slug)
 }
 
 /** `/docs`: every page with its summary. */
@@ -69,7 +72,7 @@ export function indexHtml(pages: DocPage[], baseUrl: string): string {
  * `/docs/reference`: Scalar over /openapi.json, from the bundle this server ships. Offline: no web
  * fonts, no telemetry, no hosted AI agent or deploy toolbar (they call Scalar's servers).
  */
-export function referenceHtml(): string {
-  const config = { url: '/openapi.json', withDefaultFonts: false, telemetry: false, showDeveloperTools: 'never', agent: { disabled: true } }
+export function referenceHtml(documentUrl = '/openapi.json'): string {
+  const config = { url: documentUrl, withDefaultFonts: false, telemetry: false, showDeveloperTools: 'never', agent: { disabled: true } }
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>API reference · Reelay</title></head><body><div id="app"></div><script src="/docs/assets/scalar.js"></script><script>Scalar.createApiReference('#app', ${JSON.stringify(config)})</script></body></html>`
 }

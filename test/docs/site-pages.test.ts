@@ -55,6 +55,12 @@ describe('the docs site', () => {
     expect(js.headers['content-type']).toMatch(/^text\/javascript/)
     expect(js.body).toContain('createApiReference')
     expect((await get('/openapi.json')).json()).toHaveProperty('paths')
+    // Each API's page links the reference of that API alone.
+    expect((await get('/docs/api/tasks')).body).toContain('<a href="/docs/reference/tasks">API reference</a>')
+    expect((await get('/docs/reference/tasks')).body).toContain('"url":"/openapi/tasks.json"')
+    const tasksDoc = (await get('/openapi/tasks.json')).json() as { paths: Record<string, unknown> }
+    expect(Object.keys(tasksDoc.paths).every((p) => p.startsWith('/api/v1/'))).toBe(true)
+    expect((await get('/docs/reference/nope')).statusCode).toBe(404)
     for (const url of ['/docs', '/docs/reference', ...loadPages().map((p) => `/docs/${p.slug}`)]) {
       const body = (await get(url)).body
       expect(body.match(/<(?:script|link|img)[^>]+(?:src|href)="https?:/g), url).toBeNull()
