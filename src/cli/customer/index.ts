@@ -14,7 +14,10 @@ import type { CliIo } from '../io.js'
  */
 export function registerCustomerCommands(program: Command, cliIo: CliIo): void {
   const io = cliIo as CustomerIo
-  const makeClient = (o: ReelayOptions) => new Reelay({ ...io.sdk, ...o })
+  // REELAY_MAX_RETRIES=0 hands a 429 straight back (a script that waits for limits itself).
+  const retries = io.env.REELAY_MAX_RETRIES
+  const maxRetries = retries !== undefined && /^\d{1,2}$/.test(retries) ? { maxRetries: Number(retries) } : {}
+  const makeClient = (o: ReelayOptions) => new Reelay({ ...maxRetries, ...io.sdk, ...o })
   const client = () => {
     const { baseUrl, apiKey } = currentLogin(io.env)
     if (!apiKey) throw new CliFailure('Not logged in: run `reelay login`, or set REELAY_API_KEY', EXIT.auth, 'unauthorized')
