@@ -19,12 +19,14 @@ function runOptions(cmd: Command): Command {
     .option('--json', 'machine-readable output')
 }
 
-async function afterSubmit(client: ReturnType<ClientFactory>, jobId: string, io: CustomerIo, o: RunFlags, summary: string): Promise<void> {
+/** After a submit: the job as it stands, or (--wait / --out) its end. */
+async function afterSubmit(client: ReturnType<ClientFactory>, jobId: string, io: CustomerIo, o: RunFlags): Promise<void> {
+  const job = await client.jobs.get(jobId)
+  const summary = `Submitted ${jobId} (${job.type}, ${job.model}): ${job.status}, ${job.chargedCredits} credits held.`
   if (o.wait || o.out) {
     if (!o.json) io.out(`${summary}\n`)
     return finish(client, jobId, io, { json: Boolean(o.json), out: o.out, save: Boolean(o.out) })
   }
-  const job = await client.jobs.get(jobId)
   io.out(o.json ? `${JSON.stringify(job, null, 2)}\n` : `${summary}\nFollow it: reelay jobs wait ${jobId}\n`)
 }
 
@@ -52,8 +54,7 @@ export function videoCommand(io: CustomerIo, client: ClientFactory): Command {
         }
         jobId = (await reelay.videos.create(body, { idempotencyKey: key })).jobId
       }
-      const job = await reelay.jobs.get(jobId)
-      await afterSubmit(reelay, jobId, io, o, `Submitted ${jobId} (video, ${job.model}): ${job.status}, ${job.chargedCredits} credits held.`)
+      await afterSubmit(reelay, jobId, io, o)
     })
   })
 }
@@ -74,8 +75,7 @@ export function imageCommand(io: CustomerIo, client: ClientFactory): Command {
       } else {
         jobId = (await reelay.images.create(imageBody(prompt, o), { idempotencyKey: key })).jobId
       }
-      const job = await reelay.jobs.get(jobId)
-      await afterSubmit(reelay, jobId, io, o, `Submitted ${jobId} (image, ${job.model}): ${job.status}, ${job.chargedCredits} credits held.`)
+      await afterSubmit(reelay, jobId, io, o)
     })
   })
 }
