@@ -78,9 +78,12 @@ export interface Usage {
 export interface Quote {
   /** What the request would hold: an exact integer. */
   credits: number
-  breakdown: { item: string; credits: number }[]
+  breakdown: { item: string; detail?: string; credits: number }[]
   /** The account's available credits now. */
   available: number
+  /** The catalog model the request resolves to, and the route it was priced as. */
+  model?: string
+  for?: string
 }
 
 export type QuoteParams = ({ type: 'video' } & VideoCreateParams) | ({ type: 'image' } & ImageCreateParams)

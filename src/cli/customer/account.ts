@@ -88,7 +88,7 @@ export function usageCommand(io: CustomerIo, client: ClientFactory): Command {
 function printQuote(io: CustomerIo, json: boolean, q: Quote): void {
   if (json) return void io.out(`${JSON.stringify(q, null, 2)}\n`)
   const lines = [`${q.credits} credits (you have ${q.available} available)${q.credits > q.available ? ': not enough, top up first' : ''}`]
-  for (const b of q.breakdown ?? []) lines.push(`  ${b.item}: ${b.credits}`)
+  for (const b of q.breakdown ?? []) lines.push(`  ${b.item}${b.detail ? ` (${b.detail})` : ''}: ${b.credits}`)
   io.out(`${lines.join('\n')}\n`)
 }
 
