@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 
 /** The project root: two levels above this file in src/ (tsx) and in dist/ (the build). */
@@ -45,13 +45,25 @@ function summaryOf(markdown: string): string {
     .slice(0, 300)
 }
 
+/** The guides above, plus any API page in docs/api/ that the list does not name yet (after the others). */
+function guides(root: string): { slug: string; source: string }[] {
+  const known = new Set(GUIDES.map((g) => g.source))
+  const extra = readdirSync(path.join(root, 'docs/api'))
+    .filter((f) => f.endsWith('.md') && !known.has(`docs/api/${f}`))
+    .map((f) => ({ slug: `api/${f.slice(0, -3)}`, source: `docs/api/${f}` }))
+  const at = GUIDES.findIndex((g) => g.slug === 'webhooks')
+  return [...GUIDES.slice(0, at), ...extra, ...GUIDES.slice(at)]
+}
+
 /** Reads every page from disk (a few dozen KB; read once per process). */
 export function loadPages(root = ROOT): DocPage[] {
-  return GUIDES.filter((g) => existsSync(path.join(root, g.source))).map((g) => {
-    const markdown = readFileSync(path.join(root, g.source), 'utf8')
-    const title = /^#\s+(.+)$/m.exec(markdown)?.[1]?.trim() ?? g.slug
-    return { ...g, title, summary: summaryOf(markdown), markdown }
-  })
+  return guides(root)
+    .filter((g) => existsSync(path.join(root, g.source)))
+    .map((g) => {
+      const markdown = readFileSync(path.join(root, g.source), 'utf8')
+      const title = /^#\s+(.+)$/m.exec(markdown)?.[1]?.trim() ?? g.slug
+      return { ...g, title, summary: summaryOf(markdown), markdown }
+    })
 }
 
 /**

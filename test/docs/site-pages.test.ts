@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, type Harness } from '../support/harness.js'
 import { loadPages } from '../../src/docs-site/pages.js'
@@ -18,6 +19,8 @@ describe('the docs site', () => {
     for (const slug of ['quickstart', 'cli', 'sdk', 'api/native', 'api/tasks', 'api/jobs', 'api/open', 'api/openai', 'webhooks', 'errors', 'deploy', 'reference']) {
       expect(res.body).toContain(`href="/docs/${slug}"`)
     }
+    // Every API page in docs/api/ is served, listed or not.
+    for (const f of readdirSync(new URL('../../docs/api/', import.meta.url))) expect(res.body).toContain(`href="/docs/api/${f.replace(/\.md$/, '')}"`)
   })
 
   it('renders a guide as HTML with a Copy for AI button, its Markdown link, and links kept on the site', async () => {

@@ -24,7 +24,7 @@ export function registerCustomerCommands(program: Command, cliIo: CliIo): void {
     return makeClient({ apiKey, baseURL: baseUrl })
   }
   for (const cmd of [loginCommand(io, makeClient), videoCommand(io, client), imageCommand(io, client), jobsCommand(io, client), usageCommand(io, client), quoteCommand(io, client)]) {
-    program.addCommand(withBadInputExit(cmd, io))
+    program.addCommand(withBadInputExit(cmd, io).helpGroup('Customer commands (over the API, with your key):'))
   }
 }
 
