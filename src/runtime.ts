@@ -12,6 +12,7 @@ import { createMemoryLimiter } from './api/limits.js'
 import { createStudioProvider } from './providers/studio/index.js'
 import type { Router } from './providers/registry.js'
 import { createRouter } from './providers/index.js'
+import { createFetchReference } from './providers/fetch-reference.js'
 import { loadChannels } from './providers/channels.js'
 import { loadPromptConfig } from './prompts/prompt-config.js'
 import { createPromptStage } from './prompts/stage.js'
@@ -108,7 +109,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   const studio = createStudioProvider({ latencyMs: config.REELAY_STUDIO_LATENCY_MS, failureRate: config.REELAY_STUDIO_FAILURE_RATE })
   const channels = loadChannels(config.REELAY_CHANNELS_FILE, opts.env ?? process.env)
   const ownFiles = createOwnFileReader({ storage, publicUrl: config.publicUrl, secret: fileUrlSecret, nowSec: () => Math.floor(clock.now() / 1000) })
-  const router = opts.router ?? createRouter({ channels, studio, store, clock, urlPolicy, readOwn: ownFiles.read })
+  const router = opts.router ?? createRouter({ channels, studio, store, clock })
   const promptConfig = loadPromptConfig(config.REELAY_CHANNELS_FILE, opts.env ?? process.env, config.REELAY_LEASE_MS)
   let prompts: ReturnType<typeof createPromptStage> | undefined
   // The LLM channel's breaker sits beside the upstream channels' (a 429 back-off counts as open).
@@ -184,6 +185,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     idleMs: config.REELAY_WORKER_IDLE_MS,
     tmpDir: path.join(config.dataDir, 'tmp'),
     callbackBaseUrl: config.publicUrl,
+    fetchReference: createFetchReference({ policy: urlPolicy, readOwn: ownFiles.read }),
     download: async (url) =>
       (await safeFetch(url, { policy: urlPolicy, timeoutMs: 120_000, maxBytes: 512 * 1024 * 1024, followRedirects: 3, acceptMime: ['image/', 'video/', 'application/octet-stream'] })).body,
   })

@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import { dialectErrors, registerErrorHandling, requestIdFor } from './plugins/errors.js'
 import { registerDialect } from './plugins/dialect-scope.js'
+import { checkResponses } from './plugins/response-check.js'
 import { answerExpectation, capConnectionsPerIp, clientErrorHandler, requireHostHeader } from './plugins/protocol.js'
 import { NEVER_SHED, registerLoadShedding, type SheddingOptions } from './plugins/load-shedding.js'
 import { registerFilesRoute } from './files-route.js'
@@ -22,6 +23,8 @@ export interface AppOptions {
   loggerInstance?: FastifyBaseLogger
   /** Extra load-shedding signal (see `plugins/load-shedding.ts`). */
   shedding?: SheddingOptions
+  /** Checks every answer of a documented route against its response schema and reports drift (tests). */
+  responseCheck?: (problem: string) => void
 }
 
 /** Builds the HTTP app; never listens (tests use `inject` or listen themselves). */
@@ -71,6 +74,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
   await registerErrorHandling(app, errors, byName)
   if (deps.metrics) registerMetrics(app, deps.metrics, deps.config)
   await registerLoadShedding(app, config, opts.shedding)
+  if (opts.responseCheck) checkResponses(app, DIALECTS, opts.responseCheck)
   // Each dialect is its own plugin scope: its errors, its 404s, its authentication.
   for (const d of DIALECTS) await registerDialect(app, d, deps, errors)
   registerFilesRoute(app, { clock: deps.clock, fileUrlSecret: deps.fileUrlSecret, storage: deps.jobs.storage, files: deps.jobs.files })

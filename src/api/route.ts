@@ -37,7 +37,7 @@ export interface RouteSpec<B extends ZodType, Q extends ZodType, P extends ZodTy
   idempotency?: IdempotencyMode
   /** The path keys are bound to when it is not this route's (two paths of one operation). */
   idempotencyRoute?: string
-  /** No API key needed. Inside a dialect scope every other route is authenticated by the scope's hook. */
+  /** No API key needed. Inside a dialect scope every other route is authenticated by the scope's hook; outside one, a route without an auth preHandler is public unless this is `false`. */
   public?: boolean
   /** A request body that the documentation shows. */
   example?: unknown
@@ -111,7 +111,8 @@ export function defineRoute<B extends ZodType = ZodType<undefined>, Q extends Zo
   // authenticated scope the scope's hook has already done it.
   const early = scoped ? [] : (hooks.filter((h) => BEFORE_BODY in h) as unknown as onRequestAsyncHookHandler[])
   const late = hooks.filter((h) => !(BEFORE_BODY in h))
-  const isPublic = spec.public === true || (!scoped && early.length === 0)
+  // `public: false` marks a route another hook authenticates (a session scope outside the dialects).
+  const isPublic = spec.public ?? (!scoped && early.length === 0)
   app.openApiOperations.push({
     method: spec.method,
     url,

@@ -50,10 +50,25 @@ export interface ProviderLogger {
   error(obj: object, msg?: string): void
 }
 
+/** A reference's bytes and declared type, as fetched for an adapter that uploads it. */
+export interface ReferenceBytes {
+  bytes: Uint8Array
+  mime: string
+}
+
+/**
+ * Fetches a customer's reference for an adapter: this server's own stored files from storage,
+ * anything else through the SSRF guard with the operator's limits. The only way an adapter
+ * reads a reference URL; there is no unguarded fallback.
+ */
+export type FetchReference = (url: string) => Promise<ReferenceBytes>
+
 export interface ProviderContext {
   channel: ChannelConfig
   clock: Clock
   log: ProviderLogger
+  /** Present where the worker runs jobs; an adapter that needs it without it fails the step as misconfigured. */
+  fetchReference?: FetchReference
   /** A directory the provider may write temporary output files into. */
   tmpDir: string
   /** Where upstream callbacks for this job should be sent, when the operator exposes one. */

@@ -1,7 +1,7 @@
 import type { Clock } from '../../domain/clock.js'
 import type { PriceBook } from '../../catalog/prices.js'
 import type { PromptStage } from '../../prompts/stage.js'
-import type { ProviderLogger } from '../../providers/provider.js'
+import type { FetchReference, ProviderLogger } from '../../providers/provider.js'
 import type { Router } from '../../providers/registry.js'
 import type { Store } from '../../store/db.js'
 import type { JobEvents } from '../job-events.js'
@@ -19,6 +19,8 @@ export interface WorkerDeps extends OutputDeps {
   /** Upstream status requests in flight at once (I/O-bound). (Default: `concurrency`) */
   pollConcurrency?: number
   idleMs: number
+  /** How adapters read customers' references (`providers/fetch-reference.ts`). */
+  fetchReference?: FetchReference
   /** Where upstream callbacks reach this deployment, when it is reachable. */
   callbackBaseUrl?: string
   /** Told of every terminal transition this worker made (`terminal`); the worker wakes on `submitted`. */

@@ -55,6 +55,7 @@ export function createStepContext(deps: WorkerDeps) {
         return (jobLog ??= jobLogger(log, job))
       },
       tmpDir: deps.tmpDir,
+      ...(deps.fetchReference ? { fetchReference: deps.fetchReference } : {}),
       ...(deps.callbackBaseUrl ? { callbackUrl: `${deps.callbackBaseUrl}/internal/callbacks/${route.channel.id}?job=${job.id}` } : {}),
     }
   }
