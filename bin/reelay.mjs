@@ -16,9 +16,11 @@ function buildIsCurrent() {
   } catch {
     return false
   }
-  const src = path.join(root, 'src')
-  for (const f of readdirSync(src, { recursive: true })) {
-    if (statSync(path.join(src, f)).mtimeMs > builtAt) return false
+  // The SDK is built first, so one newer than dist/main.js is newer than its own build too.
+  for (const dir of ['src', 'packages/sdk/src']) {
+    for (const f of readdirSync(path.join(root, dir), { recursive: true })) {
+      if (statSync(path.join(root, dir, f)).mtimeMs > builtAt) return false
+    }
   }
   return true
 }
@@ -27,6 +29,7 @@ if (buildIsCurrent()) {
   await import(built)
 } else {
   const { register } = await import('tsx/esm/api')
-  register()
+  // Its `paths` point `#sdk` (the customer CLI's client) at the SDK's source, whatever the cwd.
+  register({ tsconfig: path.join(root, 'tsconfig.json') })
   await import('../src/main.ts')
 }

@@ -7,6 +7,7 @@ import { answerExpectation, capConnectionsPerIp, clientErrorHandler, requireHost
 import { NEVER_SHED, registerLoadShedding, type SheddingOptions } from './plugins/load-shedding.js'
 import { registerFilesRoute } from './files-route.js'
 import { registerCallbackRoute } from './callbacks-route.js'
+import { registerDocsRoutes } from './docs-route.js'
 import { registerMetrics } from './metrics-route.js'
 import { registerOpenApiRoutes } from './openapi-routes.js'
 import { nativeDialect } from './dialects/native/index.js'
@@ -78,6 +79,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
   for (const d of DIALECTS) await registerDialect(app, d, deps, errors)
   registerFilesRoute(app, { clock: deps.clock, fileUrlSecret: deps.fileUrlSecret, storage: deps.jobs.storage, files: deps.jobs.files })
   await registerCallbackRoute(app, deps.callbacks)
+  registerDocsRoutes(app, config)
 
   app.get('/healthz', { config: NEVER_SHED }, async () => ({ ok: true }))
   app.get('/readyz', async (_req, reply) => {

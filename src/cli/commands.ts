@@ -22,6 +22,7 @@ import { loadOrCreateSecret } from '../store/secrets.js'
 import { countActiveOnChannel } from '../store/jobs/index.js'
 import { parseCredits } from '../domain/credits.js'
 import { PROMPT_MODES } from '../prompts/prompt-config.js'
+import { registerCustomerCommands } from './customer/index.js'
 
 const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString())
 
@@ -326,5 +327,8 @@ export function buildCli(io: CliIo): Command {
         if (problems.length) io.exitCode = 1
       })
     })
+
+  // login, video, image, jobs, usage, quote: a customer's commands, over the API.
+  registerCustomerCommands(program, io)
   return program
 }

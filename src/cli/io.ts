@@ -5,6 +5,8 @@ export interface CliIo {
   err(text: string): void
   /** Set by a command that printed its answer but must still exit non-zero (doctor, channels test). */
   exitCode: number
+  /** stdout when it is a terminal: the customer CLI draws its progress bar there (src/cli/customer). */
+  tty?: NodeJS.WriteStream
 }
 
 export function processIo(): CliIo {
@@ -13,5 +15,6 @@ export function processIo(): CliIo {
     out: (text) => void process.stdout.write(text),
     err: (text) => void process.stderr.write(text),
     exitCode: 0,
+    ...(process.stdout.isTTY ? { tty: process.stdout } : {}),
   }
 }

@@ -73,11 +73,18 @@ export class Reelay {
   }
 
   /**
-   * The price in credits of a request, before submitting it. Needs a server with `POST /v1/quote`
-   * (the billing work); older servers answer 404.
+   * The price in credits of a request, before submitting it: `{type: 'video', ...params}` or
+   * `{type: 'image', ...params}` for the native routes. Nothing is held. Needs a server with
+   * `POST /v1/quote` (the billing work); older servers answer 404.
    */
   quote(params: QuoteParams, opts: RequestOptions = {}): Promise<Quote> {
-    return this.request<Quote>('POST', '/v1/quote', { ...opts, body: params })
+    const { type, ...body } = params
+    return this.quoteFor(type === 'video' ? '/v1/videos/generate' : '/v1/images/generate', body, opts)
+  }
+
+  /** The price of a submit body of any dialect, named by its route (`/api/v1/jobs/createTask`, `/v1/videos`, …). */
+  quoteFor(route: string, body: object, opts: RequestOptions = {}): Promise<Quote> {
+    return this.request<Quote>('POST', '/v1/quote', { ...opts, body, query: { for: route } })
   }
 
   /** An output of a finished job: its bytes, or streamed to the file `to` (see `jobs.download`). */
@@ -92,7 +99,9 @@ export class Reelay {
     const headers: Record<string, string> = { accept: 'application/json', ...call.headers }
     // The key goes only to the API's own origin, never to a storage host a result URL names.
     if (this.#apiKey && new URL(url).origin === new URL(this.baseURL).origin) headers.authorization = `Bearer ${this.#apiKey}`
-    if (call.body !== undefined) headers['content-type'] = 'application/json'
+    // A form (file uploads) sets its own multipart content type and boundary.
+    const form = typeof FormData !== 'undefined' && call.body instanceof FormData
+    if (call.body !== undefined && !form) headers['content-type'] = 'application/json'
     const maxRetries = call.maxRetries ?? this.#maxRetries
     for (let attempt = 0; ; attempt++) {
       // The time limit covers getting the answer's headers, not reading a long download's body.
@@ -101,7 +110,7 @@ export class Reelay {
       const signal = call.signal ? AbortSignal.any([limit.signal, call.signal]) : limit.signal
       let res: Response
       try {
-        res = await this.#fetch(url, { method, headers, ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }), signal })
+        res = await this.#fetch(url, { method, headers, ...(call.body === undefined ? {} : { body: form ? (call.body as FormData) : JSON.stringify(call.body) }), signal })
       } catch (err) {
         // The caller's abort ends the call at once; anything else is the network, worth a retry.
         if (call.signal?.aborted) throw call.signal.reason
@@ -157,13 +166,14 @@ async function errorOf(res: Response, nowMs: number): Promise<APIError> {
   } catch {
     // Not JSON (a proxy's page): the status still picks the class.
   }
-  const e = (body as { error?: { code?: unknown; message?: unknown; field?: unknown; requestId?: unknown } } | null)?.error
+  const e = (body as { error?: { code?: unknown; message?: unknown; field?: unknown; param?: unknown; requestId?: unknown } } | null)?.error
   const ms = retryAfterMs(res.headers, nowMs)
   return APIError.from({
     status: res.status,
     code: typeof e?.code === 'string' ? e.code : `http_${res.status}`,
     message: typeof e?.message === 'string' ? e.message : `HTTP ${res.status}`,
-    field: typeof e?.field === 'string' ? e.field : undefined,
+    // `param` is the OpenAI dialect's name for it (its multipart upload routes).
+    field: typeof e?.field === 'string' ? e.field : typeof e?.param === 'string' ? e.param : undefined,
     requestId: (typeof e?.requestId === 'string' ? e.requestId : undefined) ?? res.headers.get('x-request-id') ?? undefined,
     retryAfter: ms === undefined ? undefined : ms / 1000,
     headers: res.headers,

@@ -76,8 +76,14 @@ export interface Usage {
 
 // TODO(#11): from the response schema (the quote route is the billing issue's)
 export interface Quote {
+  /** What the request would hold: an exact integer. */
   credits: number
-  [key: string]: unknown
+  breakdown: { item: string; detail?: string; credits: number }[]
+  /** The account's available credits now. */
+  available: number
+  /** The catalog model the request resolves to, and the route it was priced as. */
+  model?: string
+  for?: string
 }
 
 export type QuoteParams = ({ type: 'video' } & VideoCreateParams) | ({ type: 'image' } & ImageCreateParams)
