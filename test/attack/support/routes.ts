@@ -50,6 +50,15 @@ const INFRA_DIALECT: Record<string, DialectName | null> = {
   '/readyz': null,
   '/openapi.json': null,
   '/openapi/:document': 'native',
+  // The docs site: public pages, fuzzed like the probes.
+  '/docs': null,
+  '/docs/reference': null,
+  '/docs/reference/:api': null,
+  '/docs/assets/scalar.js': null,
+  '/docs/*': null,
+  '/docs*': null,
+  '/llms.txt': null,
+  '/llms-full.txt': null,
 }
 
 /** Every `METHOD url` in Fastify's route tree (`printRoutes` is the only public listing). */
