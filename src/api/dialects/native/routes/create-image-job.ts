@@ -1,8 +1,6 @@
-import { promptModeFromFlag } from '../../../../prompts/prompt-config.js'
-import { authOf } from '../../../plugins/auth.js'
 import { defineRoute } from '../../../route.js'
 import { ImageGenerateBody, SubmittedSchema } from '../schemas.js'
-import { D, sizeInput, submitted, SUBMIT_RESPONSES } from './submit.js'
+import { D, sizeInput, submitNative, SUBMIT_RESPONSES } from './submit.js'
 import type { z } from 'zod'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../../../deps.js'
@@ -43,18 +41,7 @@ export function registerCreateImageJob(app: FastifyInstance, deps: AppDeps): voi
     example: { prompt: 'a lighthouse at dawn, watercolour', model: 'gpt-image-2', size: '16:9_MEDIUM' } satisfies CreateImageJobRequest,
     responses: { 202: { description: 'Accepted: the job (or the original job on an idempotent replay)', schema: SubmittedSchema }, ...SUBMIT_RESPONSES },
     async handler({ body, req, idempotency }, reply) {
-      const { job, replay } = await deps.jobs.submit({
-        auth: authOf(req),
-        requestId: req.id,
-        dialect: D,
-        type: 'image',
-        ...imageJobInput(body),
-        ...idempotency.claim(),
-        webhookUrl: body.webhookUrl,
-        promptMode: body.promptMode ?? promptModeFromFlag(body.enhancePrompt),
-      })
-      idempotency.replayed(reply, replay)
-      return reply.status(202).send(submitted(job, replay) satisfies CreateImageJobResponse)
+      return reply.send((await submitNative(deps, { req, reply, idempotency }, 'image', body, imageJobInput(body))) satisfies CreateImageJobResponse)
     },
   })
 }
