@@ -18,7 +18,7 @@ export interface Usage {
  * epoch, which both databases compute the same way.
  */
 export async function usageOf(db: Kysely<Database>, accountId: string, from: number, to: number): Promise<Usage> {
-  const dayOf = (col: string) => sql<number>`cast(${sql.ref(col)} / ${DAY_MS} as integer)`
+  const dayOf = (col: string) => sql<number>`cast(${sql.ref(col)} / ${sql.lit(DAY_MS)} as integer)`
   const credits = await db
     .selectFrom('ledgerEntries')
     .innerJoin('jobs', 'jobs.id', 'ledgerEntries.jobId')

@@ -19,7 +19,8 @@ export function registerUsage(app: FastifyInstance, deps: AppDeps): void {
     preHandler: requireSession(deps),
     async handler({ query, req }) {
       const accountId = await accountFor(deps, req, query.accountId)
-      const to = query.to ?? deps.clock.now()
+      // The default end takes in this very millisecond.
+      const to = query.to ?? deps.clock.now() + 1
       const from = query.from ?? to - DEFAULT_RANGE_MS
       if (from >= to) throw invalid('from', 'must be before `to`')
       if (to - from > 400 * 86_400_000) throw invalid('from', 'must be at most 400 days before `to`')
