@@ -1,5 +1,7 @@
 import { AppError } from '../../errors.js'
-import { defineRoute, zodToAppError } from '../route.js'
+import { defineRoute } from '../route.js'
+import { zodToAppError } from '../request-validation.js'
+import { requestFingerprint } from '../../domain/fingerprint.js'
 import { SubmitBody } from './schemas.js'
 import { requireSession, sessionOf } from './session-auth.js'
 import { jobSummary } from './present-job.js'
@@ -48,7 +50,8 @@ export function registerJobSubmit(app: FastifyInstance, deps: AppDeps): void {
       await deps.limiter.consume(body.accountId, planOf(deps.prices, acct.plan).requestsPerMinute)
       // The member who made the job is kept in api_key_id (a usr_ id): a team's usage by member.
       const auth = { accountId: body.accountId, accountName: acct.name, apiKeyId: user.id, plan: acct.plan }
-      const { job } = await deps.jobs.submit({ auth, requestId: req.id, dialect: 'native', idempotencyKey: key, ...input })
+      const fingerprint = requestFingerprint('POST', '/account/v1/jobs', body)
+      const { job } = await deps.jobs.submit({ auth, requestId: req.id, dialect: 'native', idempotencyKey: key, fingerprint, ...input })
       return reply.status(202).send(jobSummary(job, deps.jobs))
     },
   })
