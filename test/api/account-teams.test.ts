@@ -69,7 +69,7 @@ describe('happy path', () => {
     expect(joined.json().accounts.find((a: { id: string }) => a.id === team.id).role).toBe('admin')
     await owner.call('PATCH', `/account/v1/teams/${team.id}/members/${other.user.id}`, { role: 'member' })
     expect((await other.call('GET', '/account/v1/teams')).json().data[0].role).toBe('member')
-    expect((await owner.call('DELETE', `/account/v1/teams/${team.id}/members/${other.user.id}`)).statusCode).toBe(204)
+    expect((await owner.call('DELETE', `/account/v1/teams/${team.id}/members/${other.user.id}`)).json()).toEqual({ userId: other.user.id, removed: true })
     expect((await other.call('GET', '/account/v1/teams')).json().data).toEqual([])
     expect((await other.call('GET', `/account/v1/teams/${team.id}`)).statusCode).toBe(404)
   })

@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { BalanceSchema } from './responses.js'
 import { AccountParams } from './schemas.js'
 import { requireSession, sessionOf } from './session-auth.js'
 import { ledger } from '../../ledger/ledger.js'
@@ -11,6 +12,7 @@ export function registerBalance(app: FastifyInstance, deps: AppDeps): void {
     url: '/account/v1/accounts/:accountId/balance',
     dialect: 'account',
     summary: 'Balance, reserved and available credits of your personal account or one of your teams',
+    responses: { 200: { description: 'The figures', schema: BalanceSchema } },
     params: AccountParams,
     preHandler: requireSession(deps),
     async handler({ params, req }) {

@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { DeliveriesPageSchema } from './responses.js'
 import { DeliveriesQuery } from './schemas.js'
 import { requireSession } from './session-auth.js'
 import { accountFor } from './account-scope.js'
@@ -12,6 +13,7 @@ export function registerDeliveriesList(app: FastifyInstance, deps: AppDeps): voi
     url: '/account/v1/webhooks/deliveries',
     dialect: 'account',
     summary: 'Webhook deliveries of an account (default: personal), newest first, with every attempt',
+    responses: { 200: { description: 'A page of deliveries', schema: DeliveriesPageSchema } },
     query: DeliveriesQuery,
     preHandler: requireSession(deps),
     async handler({ query, req }) {

@@ -1,5 +1,6 @@
 import { AppError } from '../../errors.js'
 import { defineRoute } from '../route.js'
+import { RedeliveredSchema } from './responses.js'
 import { KeyParams } from './schemas.js'
 import { requireSession, sessionOf } from './session-auth.js'
 import type { FastifyInstance } from 'fastify'
@@ -12,7 +13,7 @@ export function registerDeliveryRedeliver(app: FastifyInstance, deps: AppDeps): 
     dialect: 'account',
     summary: "Send a delivery's job event again, with the same webhook-id",
     params: KeyParams,
-    responses: { 202: 'Queued' },
+    responses: { 202: { description: 'Queued again', schema: RedeliveredSchema } },
     preHandler: requireSession(deps),
     async handler({ params, req }, reply) {
       const { user } = sessionOf(req)

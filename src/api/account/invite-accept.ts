@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { SessionSchema } from './responses.js'
 import { AcceptInviteBody } from './schemas.js'
 import { requireSession, sessionOf } from './session-auth.js'
 import type { FastifyInstance } from 'fastify'
@@ -10,6 +11,7 @@ export function registerInviteAccept(app: FastifyInstance, deps: AppDeps): void 
     url: '/account/v1/invites/accept',
     dialect: 'account',
     summary: 'Join a team with an invite made out to your email (for users who already have one); answers the session',
+    responses: { 200: { description: 'The session, with the team', schema: SessionSchema } },
     body: AcceptInviteBody,
     preHandler: requireSession(deps),
     async handler({ body, req }) {

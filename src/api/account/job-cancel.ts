@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { JobSummarySchema } from './responses.js'
 import { JobParams } from './schemas.js'
 import { requireSession } from './session-auth.js'
 import { ownJob } from './account-scope.js'
@@ -13,7 +14,7 @@ export function registerJobCancel(app: FastifyInstance, deps: AppDeps): void {
     dialect: 'account',
     summary: 'Cancel a queued or processing job; its hold is released',
     params: JobParams,
-    responses: { 200: 'The cancelled job', 409: 'job_not_cancellable' },
+    responses: { 200: { description: 'The cancelled job', schema: JobSummarySchema }, 409: 'job_not_cancellable' },
     preHandler: requireSession(deps),
     async handler({ params, req }) {
       const job = await ownJob(deps, req, params.id)

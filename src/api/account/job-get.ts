@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { JobDetailSchema } from './responses.js'
 import { JobParams } from './schemas.js'
 import { requireSession } from './session-auth.js'
 import { ownJob } from './account-scope.js'
@@ -13,6 +14,7 @@ export function registerJobGet(app: FastifyInstance, deps: AppDeps): void {
     url: '/account/v1/jobs/:id',
     dialect: 'account',
     summary: 'A job with parameters, prompt pipeline, status timeline, cost and webhook attempts',
+    responses: { 200: { description: 'The job', schema: JobDetailSchema } },
     params: JobParams,
     preHandler: requireSession(deps),
     async handler({ params, req }) {

@@ -1,5 +1,6 @@
 import { AppError } from '../../errors.js'
 import { defineRoute } from '../route.js'
+import { JobSummarySchema } from './responses.js'
 import { zodToAppError } from '../request-validation.js'
 import { requestFingerprint } from '../../domain/fingerprint.js'
 import { SubmitBody } from './schemas.js'
@@ -38,7 +39,7 @@ export function registerJobSubmit(app: FastifyInstance, deps: AppDeps): void {
     summary: 'The playground: submit a native generate body, charged to your personal account or a team of yours',
     body: SubmitBody,
     headers: { 'Idempotency-Key': { required: true, description: 'Unique per new request; a retry with the same key and body returns the original job.' } },
-    responses: { 202: 'The job (or the original on a replay)' },
+    responses: { 202: { description: 'The job (or the original on a replay)', schema: JobSummarySchema }, 402: 'insufficient_credits' },
     preHandler: requireSession(deps),
     async handler({ body, req }, reply) {
       const { user } = sessionOf(req)

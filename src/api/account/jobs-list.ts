@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { JobsPageSchema } from './responses.js'
 import { JobsQuery } from './schemas.js'
 import { requireSession } from './session-auth.js'
 import { accountFor } from './account-scope.js'
@@ -13,6 +14,7 @@ export function registerJobsList(app: FastifyInstance, deps: AppDeps): void {
     url: '/account/v1/jobs',
     dialect: 'account',
     summary: 'Jobs of an account (default: personal), newest first, filtered by status and model',
+    responses: { 200: { description: 'A page of jobs', schema: JobsPageSchema } },
     query: JobsQuery,
     preHandler: requireSession(deps),
     async handler({ query, req }) {

@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { NewKeySchema } from './responses.js'
 import { KeyNameBody } from './schemas.js'
 import { requireSession, sessionOf } from './session-auth.js'
 import type { FastifyInstance } from 'fastify'
@@ -12,7 +13,7 @@ export function registerKeysCreate(app: FastifyInstance, deps: AppDeps, keys: Us
     dialect: 'account',
     summary: 'Create an API key; the secret `key` is in this answer only (at most 10 active keys)',
     body: KeyNameBody,
-    responses: { 201: 'The key, with its secret', 409: 'too_many_keys' },
+    responses: { 201: { description: 'The key, with its secret', schema: NewKeySchema }, 409: 'too_many_keys: revoke one first' },
     preHandler: requireSession(deps),
     async handler({ body, req }, reply) {
       return reply.status(201).send(await keys.create(sessionOf(req).user, body.name))

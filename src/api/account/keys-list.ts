@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { KeyListSchema } from './responses.js'
 import { requireSession, sessionOf } from './session-auth.js'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../deps.js'
@@ -10,6 +11,7 @@ export function registerKeysList(app: FastifyInstance, deps: AppDeps, keys: User
     url: '/account/v1/keys',
     dialect: 'account',
     summary: 'Your API keys (on your personal account), newest first; never the secrets',
+    responses: { 200: { description: 'Your keys', schema: KeyListSchema } },
     preHandler: requireSession(deps),
     handler: async ({ req }) => ({ data: await keys.list(sessionOf(req).user) }),
   })

@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { KeySchema } from './responses.js'
 import { KeyNameBody, KeyParams } from './schemas.js'
 import { requireSession, sessionOf } from './session-auth.js'
 import type { FastifyInstance } from 'fastify'
@@ -11,6 +12,7 @@ export function registerKeysRename(app: FastifyInstance, deps: AppDeps, keys: Us
     url: '/account/v1/keys/:id',
     dialect: 'account',
     summary: 'Rename an API key',
+    responses: { 200: { description: 'The key', schema: KeySchema } },
     body: KeyNameBody,
     params: KeyParams,
     preHandler: requireSession(deps),

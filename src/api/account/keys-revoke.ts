@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { RevokedKeySchema } from './responses.js'
 import { KeyParams } from './schemas.js'
 import { requireSession, sessionOf } from './session-auth.js'
 import type { FastifyInstance } from 'fastify'
@@ -11,6 +12,7 @@ export function registerKeysRevoke(app: FastifyInstance, deps: AppDeps, keys: Us
     url: '/account/v1/keys/:id',
     dialect: 'account',
     summary: 'Revoke an API key: every server refuses it at once',
+    responses: { 200: { description: 'Revoked', schema: RevokedKeySchema } },
     params: KeyParams,
     preHandler: requireSession(deps),
     async handler({ params, req }) {

@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { KeyWebhookSchema } from './responses.js'
 import { KeyParams, WebhookBody } from './schemas.js'
 import { requireSession, sessionOf } from './session-auth.js'
 import type { FastifyInstance } from 'fastify'
@@ -11,6 +12,7 @@ export function registerKeysWebhook(app: FastifyInstance, deps: AppDeps, keys: U
     url: '/account/v1/keys/:id/webhook',
     dialect: 'account',
     summary: "The key's default webhook URL (null removes it), progress events, and secret rotation",
+    responses: { 200: { description: 'The default webhook and its signing secret', schema: KeyWebhookSchema } },
     body: WebhookBody,
     params: KeyParams,
     preHandler: requireSession(deps),

@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { LedgerPageSchema } from './responses.js'
 import { LedgerQuery } from './schemas.js'
 import { requireSession } from './session-auth.js'
 import { accountFor } from './account-scope.js'
@@ -24,6 +25,7 @@ export function registerLedger(app: FastifyInstance, deps: AppDeps): void {
     url: '/account/v1/ledger',
     dialect: 'account',
     summary: 'Ledger entries of an account, newest first (cursor pages); format=csv for a spreadsheet (the page, up to limit)',
+    responses: { 200: { description: 'A page of entries (or, with format=csv, text/csv)', schema: LedgerPageSchema } },
     query: LedgerQuery,
     preHandler: requireSession(deps),
     async handler({ query, req }, reply) {

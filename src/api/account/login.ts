@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { SessionSchema } from './responses.js'
 import { LoginBody } from './schemas.js'
 import { sendSession } from './session-reply.js'
 import type { FastifyInstance } from 'fastify'
@@ -11,7 +12,11 @@ export function registerLogin(app: FastifyInstance, deps: AppDeps): void {
     dialect: 'account',
     summary: 'Sign in with email and password',
     body: LoginBody,
-    responses: { 200: 'The session', 401: 'Wrong email or password', 429: 'login_locked, with Retry-After' },
+    responses: {
+      200: { description: 'Signed in', schema: SessionSchema },
+      401: 'Wrong email or password, or the user is disabled',
+      429: 'login_locked: too many failures; retry after `Retry-After` seconds',
+    },
     async handler({ body }, reply) {
       return sendSession(reply, deps, await deps.people.login(body))
     },

@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { NoContentSchema } from './responses.js'
 import { requireSession, sessionOf, sessionCookie } from './session-auth.js'
 import { isHttps } from './session-reply.js'
 import type { FastifyInstance } from 'fastify'
@@ -10,7 +11,7 @@ export function registerLogout(app: FastifyInstance, deps: AppDeps): void {
     url: '/account/v1/logout',
     dialect: 'account',
     summary: 'End this session',
-    responses: { 204: 'Signed out' },
+    responses: { 204: { description: 'Signed out; the cookie is cleared', schema: NoContentSchema } },
     preHandler: requireSession(deps),
     async handler({ req }, reply) {
       await deps.people.sessions.revoke(sessionOf(req).id)

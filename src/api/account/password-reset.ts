@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { NoContentSchema } from './responses.js'
 import { PasswordResetBody } from './schemas.js'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../deps.js'
@@ -10,7 +11,7 @@ export function registerPasswordReset(app: FastifyInstance, deps: AppDeps): void
     dialect: 'account',
     summary: 'Set a new password with the token of an operator-issued reset link; ends every session of the user',
     body: PasswordResetBody,
-    responses: { 204: 'Password changed; sign in with it' },
+    responses: { 204: { description: 'Password changed; sign in with it', schema: NoContentSchema } },
     async handler({ body }, reply) {
       await deps.people.resetPassword(body.token, body.password)
       return reply.status(204).send()

@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { SessionSchema } from './responses.js'
 import { ProfileBody } from './schemas.js'
 import { requireSession, sessionOf } from './session-auth.js'
 import type { FastifyInstance } from 'fastify'
@@ -10,6 +11,7 @@ export function registerProfile(app: FastifyInstance, deps: AppDeps): void {
     url: '/account/v1/profile',
     dialect: 'account',
     summary: 'Change your name, language or password (a new password signs out your other sessions)',
+    responses: { 200: { description: 'The session, updated', schema: SessionSchema } },
     body: ProfileBody,
     preHandler: requireSession(deps),
     async handler({ body, req }) {

@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { SessionSchema } from './responses.js'
 import { SignupBody } from './schemas.js'
 import { sendSession } from './session-reply.js'
 import type { FastifyInstance } from 'fastify'
@@ -11,7 +12,7 @@ export function registerSignup(app: FastifyInstance, deps: AppDeps): void {
     dialect: 'account',
     summary: 'Create a user (as the sign-up mode allows) with a personal account; signs them in',
     body: SignupBody,
-    responses: { 201: 'The session', 403: 'Sign-up is closed' },
+    responses: { 201: { description: 'Signed in', schema: SessionSchema }, 403: 'Sign-up is closed' },
     async handler({ body }, reply) {
       return sendSession(reply, deps, await deps.people.signup(body), 201)
     },

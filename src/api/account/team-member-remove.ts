@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { RemovedMemberSchema } from './responses.js'
 import { MemberParams } from './schemas.js'
 import { requireSession, sessionOf } from './session-auth.js'
 import type { FastifyInstance } from 'fastify'
@@ -11,11 +12,11 @@ export function registerTeamMemberRemove(app: FastifyInstance, deps: AppDeps): v
     dialect: 'account',
     summary: 'Remove a member (owners and admins), or leave the team yourself; the last owner stays',
     params: MemberParams,
-    responses: { 204: 'Removed' },
+    responses: { 200: { description: 'Removed', schema: RemovedMemberSchema } },
     preHandler: requireSession(deps),
-    async handler({ params, req }, reply) {
+    async handler({ params, req }) {
       await deps.people.teams.removeMember(sessionOf(req).user.id, params.id, params.userId)
-      return reply.status(204).send()
+      return { userId: params.userId, removed: true as const }
     },
   })
 }

@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { TeamDetailSchema } from './responses.js'
 import { MemberParams, RoleBody } from './schemas.js'
 import { requireSession, sessionOf } from './session-auth.js'
 import type { FastifyInstance } from 'fastify'
@@ -10,6 +11,7 @@ export function registerTeamMemberRole(app: FastifyInstance, deps: AppDeps): voi
     url: '/account/v1/teams/:id/members/:userId',
     dialect: 'account',
     summary: "Change a member's role (owners and admins; only owners make or unmake owners)",
+    responses: { 200: { description: 'The team', schema: TeamDetailSchema } },
     body: RoleBody,
     params: MemberParams,
     preHandler: requireSession(deps),

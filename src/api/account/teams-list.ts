@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { TeamListSchema } from './responses.js'
 import { requireSession, sessionOf } from './session-auth.js'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../deps.js'
@@ -9,6 +10,7 @@ export function registerTeamsList(app: FastifyInstance, deps: AppDeps): void {
     url: '/account/v1/teams',
     dialect: 'account',
     summary: 'The teams you belong to, with your role',
+    responses: { 200: { description: 'Your teams', schema: TeamListSchema } },
     preHandler: requireSession(deps),
     async handler({ req }) {
       const all = await deps.people.teams.accountsOf(sessionOf(req).user.id)

@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { UsageSchema } from './responses.js'
 import { UsageQuery } from './schemas.js'
 import { requireSession } from './session-auth.js'
 import { accountFor } from './account-scope.js'
@@ -15,6 +16,7 @@ export function registerUsage(app: FastifyInstance, deps: AppDeps): void {
     url: '/account/v1/usage',
     dialect: 'account',
     summary: 'Credits captured and jobs created, by UTC day and by model, in [from, to) (default: the last 30 days)',
+    responses: { 200: { description: 'Spend by day and by model', schema: UsageSchema } },
     query: UsageQuery,
     preHandler: requireSession(deps),
     async handler({ query, req }) {

@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { CreditsSchema } from './responses.js'
 import { CreditsBody, IdParams } from './schemas.js'
 import { requireAdmin, sessionOf } from '../account/session-auth.js'
 import type { FastifyInstance } from 'fastify'
@@ -11,6 +12,7 @@ export function registerAccountCredits(app: FastifyInstance, deps: AppDeps, op: 
     url: '/admin/v1/accounts/:id/credits',
     dialect: 'admin',
     summary: 'Grant (positive) or debit (negative) credits with a reason; ledgered and audited',
+    responses: { 200: { description: 'The figures after the change', schema: CreditsSchema } },
     body: CreditsBody,
     params: IdParams,
     preHandler: requireAdmin(deps),

@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { AccountDetailSchema } from './responses.js'
 import { IdParams } from './schemas.js'
 import { requireAdmin } from '../account/session-auth.js'
 import type { FastifyInstance } from 'fastify'
@@ -11,6 +12,7 @@ export function registerAccountGet(app: FastifyInstance, deps: AppDeps, op: Oper
     url: '/admin/v1/accounts/:id',
     dialect: 'admin',
     summary: 'An account with its members and keys',
+    responses: { 200: { description: 'The account', schema: AccountDetailSchema } },
     params: IdParams,
     preHandler: requireAdmin(deps),
     handler: async ({ params }) => op.getAccount(params.id),

@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { AccountViewSchema } from './responses.js'
 import { IdParams, UpdateAccountBody } from './schemas.js'
 import { requireAdmin, sessionOf } from '../account/session-auth.js'
 import type { FastifyInstance } from 'fastify'
@@ -11,6 +12,7 @@ export function registerAccountUpdate(app: FastifyInstance, deps: AppDeps, op: O
     url: '/admin/v1/accounts/:id',
     dialect: 'admin',
     summary: 'Set the plan, or disable (its keys and dashboard use stop) or enable an account',
+    responses: { 200: { description: 'The account', schema: AccountViewSchema } },
     body: UpdateAccountBody,
     params: IdParams,
     preHandler: requireAdmin(deps),

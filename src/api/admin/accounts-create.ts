@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { AccountViewSchema } from './responses.js'
 import { CreateAccountBody } from './schemas.js'
 import { requireAdmin, sessionOf } from '../account/session-auth.js'
 import type { FastifyInstance } from 'fastify'
@@ -12,7 +13,7 @@ export function registerAccountsCreate(app: FastifyInstance, deps: AppDeps, op: 
     dialect: 'admin',
     summary: 'Create a service account (API use), with a plan and initial credits',
     body: CreateAccountBody,
-    responses: { 201: 'The account' },
+    responses: { 201: { description: 'The account', schema: AccountViewSchema } },
     preHandler: requireAdmin(deps),
     async handler({ body, req }, reply) {
       return reply.status(201).send(await op.createAccount(sessionOf(req).user.id, body))

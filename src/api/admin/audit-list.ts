@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { AuditPageSchema } from './responses.js'
 import { AuditQuery } from './schemas.js'
 import { requireAdmin } from '../account/session-auth.js'
 import type { FastifyInstance } from 'fastify'
@@ -10,6 +11,7 @@ export function registerAuditList(app: FastifyInstance, deps: AppDeps): void {
     url: '/admin/v1/audit',
     dialect: 'admin',
     summary: 'The audit log of operator actions, newest first',
+    responses: { 200: { description: 'A page of the audit log', schema: AuditPageSchema } },
     query: AuditQuery,
     preHandler: requireAdmin(deps),
     handler: async ({ query }) => deps.people.audit.list(deps.store.db, query),

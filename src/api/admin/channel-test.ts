@@ -1,5 +1,6 @@
 import { AppError } from '../../errors.js'
 import { defineRoute } from '../route.js'
+import { ChannelTestSchema } from './responses.js'
 import { NameParams } from './schemas.js'
 import { requireAdmin, sessionOf } from '../account/session-auth.js'
 import { checkChannelAuth } from '../../providers/auth-check.js'
@@ -12,6 +13,7 @@ export function registerChannelTest(app: FastifyInstance, deps: AppDeps): void {
     url: '/admin/v1/channels/:name/test',
     dialect: 'admin',
     summary: "Check the channel's API key against its upstream",
+    responses: { 200: { description: 'The outcome', schema: ChannelTestSchema } },
     params: NameParams,
     preHandler: requireAdmin(deps),
     async handler({ params, req }) {

@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { ChannelsSchema } from './responses.js'
 import { requireAdmin } from '../account/session-auth.js'
 import { countActiveOnChannel } from '../../store/jobs/count-jobs.js'
 import type { FastifyInstance } from 'fastify'
@@ -10,6 +11,7 @@ export function registerChannelsList(app: FastifyInstance, deps: AppDeps): void 
     url: '/admin/v1/channels',
     dialect: 'admin',
     summary: "Upstream channels: health and circuit breaker (this process's view), jobs in flight and capacity",
+    responses: { 200: { description: 'The channels', schema: ChannelsSchema } },
     preHandler: requireAdmin(deps),
     async handler() {
       const breakers = new Map(deps.channels.breakerStates().map((b) => [b.channel, b.state]))

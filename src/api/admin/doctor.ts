@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { DoctorSchema } from './responses.js'
 import { requireAdmin } from '../account/session-auth.js'
 import { findLedgerMismatches } from '../../ledger/doctor.js'
 import type { FastifyInstance } from 'fastify'
@@ -10,6 +11,7 @@ export function registerDoctor(app: FastifyInstance, deps: AppDeps): void {
     url: '/admin/v1/doctor',
     dialect: 'admin',
     summary: 'Check that every account balance agrees with its ledger (exact 64-bit figures as strings)',
+    responses: { 200: { description: 'Mismatches, if any', schema: DoctorSchema } },
     preHandler: requireAdmin(deps),
     async handler() {
       const problems = await findLedgerMismatches(deps.store.db)

@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { InviteSchema } from './responses.js'
 import { InviteBody } from './schemas.js'
 import { requireAdmin, sessionOf } from '../account/session-auth.js'
 import type { FastifyInstance } from 'fastify'
@@ -12,7 +13,7 @@ export function registerInvitesCreate(app: FastifyInstance, deps: AppDeps, op: O
     dialect: 'admin',
     summary: 'An invitation to sign up (needed when the sign-up mode is invite)',
     body: InviteBody,
-    responses: { 201: 'The invite token and link' },
+    responses: { 201: { description: 'The invite token and link', schema: InviteSchema } },
     preHandler: requireAdmin(deps),
     async handler({ body, req }, reply) {
       return reply.status(201).send(await op.invite(sessionOf(req).user.id, body.email))

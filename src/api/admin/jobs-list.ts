@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { AdminJobsPageSchema } from './responses.js'
 import { AdminJobsQuery } from './schemas.js'
 import { requireAdmin } from '../account/session-auth.js'
 import { jobRows, jobsPage } from '../../accounts/activity.js'
@@ -12,6 +13,7 @@ export function registerJobsList(app: FastifyInstance, deps: AppDeps): void {
     url: '/admin/v1/jobs',
     dialect: 'admin',
     summary: 'Jobs across every account, with the channel, provider, upstream id and raw upstream error customers never see',
+    responses: { 200: { description: 'A page of jobs', schema: AdminJobsPageSchema } },
     query: AdminJobsQuery,
     preHandler: requireAdmin(deps),
     async handler({ query }) {

@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { SettingsSchema } from './responses.js'
 import { requireAdmin } from '../account/session-auth.js'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../deps.js'
@@ -9,6 +10,7 @@ export function registerSettingsGet(app: FastifyInstance, deps: AppDeps): void {
     url: '/admin/v1/settings',
     dialect: 'admin',
     summary: 'Run-time settings',
+    responses: { 200: { description: 'The settings', schema: SettingsSchema } },
     preHandler: requireAdmin(deps),
     handler: async () => ({ signupMode: await deps.people.settings.signupMode() }),
   })

@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { SettingsSchema } from './responses.js'
 import { SettingsBody } from './schemas.js'
 import { requireAdmin, sessionOf } from '../account/session-auth.js'
 import type { FastifyInstance } from 'fastify'
@@ -11,6 +12,7 @@ export function registerSettingsUpdate(app: FastifyInstance, deps: AppDeps, op: 
     url: '/admin/v1/settings',
     dialect: 'admin',
     summary: 'Change the sign-up mode',
+    responses: { 200: { description: 'The settings', schema: SettingsSchema } },
     body: SettingsBody,
     preHandler: requireAdmin(deps),
     handler: async ({ body, req }) => op.setSignupMode(sessionOf(req).user.id, body.signupMode),

@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { SystemSchema } from './responses.js'
 import { requireAdmin } from '../account/session-auth.js'
 import { VERSION } from '../app.js'
 import type { FastifyInstance } from 'fastify'
@@ -24,6 +25,7 @@ export function registerSystem(app: FastifyInstance, deps: AppDeps): void {
     url: '/admin/v1/system',
     dialect: 'admin',
     summary: 'Version, database and the configuration summary (no secrets)',
+    responses: { 200: { description: 'The system', schema: SystemSchema } },
     preHandler: requireAdmin(deps),
     handler: async () => ({ version: VERSION, database: deps.store.caps.dialect, config: publicConfig(deps.config) }),
   })

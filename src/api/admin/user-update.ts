@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { UserViewSchema } from './responses.js'
 import { IdParams, UpdateUserBody } from './schemas.js'
 import { requireAdmin, sessionOf } from '../account/session-auth.js'
 import type { FastifyInstance } from 'fastify'
@@ -11,6 +12,7 @@ export function registerUserUpdate(app: FastifyInstance, deps: AppDeps, op: Oper
     url: '/admin/v1/users/:id',
     dialect: 'admin',
     summary: 'Disable (ends their sessions) or enable a user, or change their role',
+    responses: { 200: { description: 'The user', schema: UserViewSchema } },
     body: UpdateUserBody,
     params: IdParams,
     preHandler: requireAdmin(deps),

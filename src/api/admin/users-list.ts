@@ -1,4 +1,5 @@
 import { defineRoute } from '../route.js'
+import { UserPageSchema } from './responses.js'
 import { SearchQuery } from './schemas.js'
 import { requireAdmin } from '../account/session-auth.js'
 import type { FastifyInstance } from 'fastify'
@@ -11,6 +12,7 @@ export function registerUsersList(app: FastifyInstance, deps: AppDeps, op: Opera
     url: '/admin/v1/users',
     dialect: 'admin',
     summary: 'Search users by email, name or id, newest first',
+    responses: { 200: { description: 'A page of users', schema: UserPageSchema } },
     query: SearchQuery,
     preHandler: requireAdmin(deps),
     handler: async ({ query }) => op.listUsers(query),
