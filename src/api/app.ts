@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
-import { dialectErrors, registerErrorHandling, requestIdFor } from './plugins/errors.js'
+import { dialectErrors, registerErrorHandling, requestIdFor, useDialectErrorHandler } from './plugins/errors.js'
 import { registerDialect } from './plugins/dialect-scope.js'
 import { checkResponses } from './plugins/response-check.js'
 import { answerExpectation, capConnectionsPerIp, clientErrorHandler, requireHostHeader } from './plugins/protocol.js'
@@ -12,6 +12,8 @@ import { registerMetrics } from './metrics-route.js'
 import { registerOpenApiRoutes } from './openapi-routes.js'
 import { nativeDialect } from './dialects/native/index.js'
 import { DIALECTS } from './dialects/index.js'
+import { registerAccountRoutes } from './account/index.js'
+import { registerAdminRoutes } from './admin/index.js'
 import type { AppDeps } from './deps.js'
 
 export const VERSION = '0.1.0'
@@ -77,6 +79,14 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
   if (opts.responseCheck) checkResponses(app, DIALECTS, opts.responseCheck)
   // Each dialect is its own plugin scope: its errors, its 404s, its authentication.
   for (const d of DIALECTS) await registerDialect(app, d, deps, errors)
+  // The session APIs: native error shape, and never cached (they carry CSRF tokens and balances).
+  for (const routes of [registerAccountRoutes, registerAdminRoutes]) {
+    await app.register(async (scope) => {
+      useDialectErrorHandler(scope, errors, nativeDialect)
+      scope.addHook('onSend', async (_req, reply) => void reply.header('cache-control', 'no-store'))
+      routes(scope, deps)
+    })
+  }
   registerFilesRoute(app, { clock: deps.clock, fileUrlSecret: deps.fileUrlSecret, storage: deps.jobs.storage, files: deps.jobs.files })
   await registerCallbackRoute(app, deps.callbacks)
   registerDocsRoutes(app, config)

@@ -76,7 +76,8 @@ export function buildOpenApi(operations: OpenApiOperation[], dialects: Dialect[]
   const used = new Set(ops.flatMap((op) => op.tags))
   const byName = new Map(dialects.map((d) => [d.name, d]))
   const errorSchemas = [...new Set(ops.map((op) => op.dialect))].flatMap((name) => {
-    const d = byName.get(name)
+    // Routes outside the dialects (account, admin, billing) answer errors in the native shape.
+    const d = byName.get(name) ?? byName.get('native')
     return d ? [[errorSchemaName(name), schemaOf(d.errorSchema, 'output')] as const] : []
   })
   const title = only === undefined ? 'Reelay API' : `Reelay API: ${only} dialect`

@@ -52,6 +52,9 @@ const CODE_MAP: Record<ErrorCode, TaskErrorCode> = {
   expectation_failed: 'invalid_request',
   headers_too_large: 'invalid_request',
   reference_unavailable: 'reference_unavailable',
+  // Session errors of /account/v1 and /admin/v1; never raised by an API-key route.
+  csrf_failed: 'unauthorized',
+  login_locked: 'rate_limited',
 }
 
 /** The seedance2ai.io public API (`/api/v1/video/seedance`, `/api/v1/image/*`, `/api/v1/tasks/:id`; seeds 001/003). */

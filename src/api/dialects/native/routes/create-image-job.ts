@@ -1,32 +1,13 @@
 import { defineRoute } from '../../../route.js'
 import { ImageGenerateBody, SubmittedSchema } from '../schemas.js'
-import { D, sizeInput, submitNative, SUBMIT_RESPONSES } from './submit.js'
+import { D, submitNative, SUBMIT_RESPONSES } from './submit.js'
+import { nativeImageSubmit } from '../submit-input.js'
 import type { z } from 'zod'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../../../deps.js'
 
 export type CreateImageJobRequest = z.input<typeof ImageGenerateBody>
 export type CreateImageJobResponse = z.output<typeof SubmittedSchema>
-
-/** The body in canonical form (model, input, and the body's name for each canonical field): what submit and a quote take. */
-export function imageJobInput(body: z.output<typeof ImageGenerateBody>) {
-  const size = sizeInput('image', body.size)
-  const refs = [...(body.referenceImage ? [body.referenceImage] : []), ...(body.referenceImages ?? [])]
-  return {
-    model: body.model,
-    input: {
-      prompt: body.prompt,
-      quality: body.quality?.toUpperCase(),
-      aspectRatio: body.aspectRatio ?? size.aspectRatio,
-      resolution: body.resolution ?? size.resolution,
-      n: body.n,
-      format: body.format,
-      seed: body.seed,
-      referenceImageUrls: refs.length > 0 ? refs : undefined,
-    },
-    fields: { aspectRatio: body.aspectRatio ? 'aspectRatio' : 'size', resolution: body.resolution ? 'resolution' : 'size', referenceImageUrls: 'referenceImage' },
-  }
-}
 
 /** `POST /v1/images/generate`: an async image job. */
 export function registerCreateImageJob(app: FastifyInstance, deps: AppDeps): void {
@@ -41,7 +22,7 @@ export function registerCreateImageJob(app: FastifyInstance, deps: AppDeps): voi
     example: { prompt: 'a lighthouse at dawn, watercolour', model: 'gpt-image-2', size: '16:9_MEDIUM' } satisfies CreateImageJobRequest,
     responses: { 202: { description: 'Accepted: the job (or the original job on an idempotent replay)', schema: SubmittedSchema }, ...SUBMIT_RESPONSES },
     async handler({ body, req, idempotency }, reply) {
-      return reply.send((await submitNative(deps, { req, reply, idempotency }, 'image', body, imageJobInput(body))) satisfies CreateImageJobResponse)
+      return reply.send((await submitNative(deps, { req, reply, idempotency }, nativeImageSubmit(body))) satisfies CreateImageJobResponse)
     },
   })
 }

@@ -1,45 +1,13 @@
 import { defineRoute } from '../../../route.js'
 import { SubmittedSchema, VideoGenerateBody } from '../schemas.js'
-import { D, sizeInput, submitNative, SUBMIT_RESPONSES } from './submit.js'
+import { D, submitNative, SUBMIT_RESPONSES } from './submit.js'
+import { nativeVideoSubmit } from '../submit-input.js'
 import type { z } from 'zod'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../../../deps.js'
 
 export type CreateVideoJobRequest = z.input<typeof VideoGenerateBody>
 export type CreateVideoJobResponse = z.output<typeof SubmittedSchema>
-
-/** The body in canonical form (model, input, and the body's name for each canonical field): what submit and a quote take. */
-export function videoJobInput(body: z.output<typeof VideoGenerateBody>) {
-  const size = sizeInput('video', body.size)
-  return {
-    model: body.model,
-    input: {
-      prompt: body.prompt,
-      durationSec: body.duration,
-      aspectRatio: body.aspectRatio ?? size.aspectRatio,
-      resolution: body.resolution ?? size.resolution,
-      generateAudio: body.motionHasAudio,
-      seed: body.seed,
-      cameraFixed: body.cameraFixed,
-      firstFrameUrl: body.referenceImage,
-      lastFrameUrl: body.endImage,
-      referenceImageUrls: body.referenceImages,
-      referenceVideoUrls: body.referenceVideos,
-      referenceAudioUrls: body.referenceAudios,
-    },
-    fields: {
-      durationSec: 'duration',
-      aspectRatio: body.aspectRatio ? 'aspectRatio' : 'size',
-      resolution: body.resolution ? 'resolution' : 'size',
-      generateAudio: 'motionHasAudio',
-      firstFrameUrl: 'referenceImage',
-      lastFrameUrl: 'endImage',
-      referenceImageUrls: 'referenceImages',
-      referenceVideoUrls: 'referenceVideos',
-      referenceAudioUrls: 'referenceAudios',
-    },
-  }
-}
 
 /** `POST /v1/videos/generate`: an async video job. */
 export function registerCreateVideoJob(app: FastifyInstance, deps: AppDeps): void {
@@ -54,7 +22,7 @@ export function registerCreateVideoJob(app: FastifyInstance, deps: AppDeps): voi
     example: { prompt: 'a paper boat drifting down a rainy street', model: 'seedance-2.0', size: '16:9_MEDIUM', duration: 5 } satisfies CreateVideoJobRequest,
     responses: { 202: { description: 'Accepted: the job (or the original job on an idempotent replay)', schema: SubmittedSchema }, ...SUBMIT_RESPONSES },
     async handler({ body, req, idempotency }, reply) {
-      return reply.send((await submitNative(deps, { req, reply, idempotency }, 'video', body, videoJobInput(body))) satisfies CreateVideoJobResponse)
+      return reply.send((await submitNative(deps, { req, reply, idempotency }, nativeVideoSubmit(body))) satisfies CreateVideoJobResponse)
     },
   })
 }

@@ -2,10 +2,9 @@ import { AppError } from '../../../../errors.js'
 import { chargedCredits } from '../../../../ledger/job-charges.js'
 import { parseSize } from '../size.js'
 import type { JobType } from '../../../../domain/params.js'
-import { promptModeFromFlag } from '../../../../prompts/prompt-config.js'
 import { authOf } from '../../../plugins/auth.js'
 import type { Job } from '../../../../jobs/job-model.js'
-import type { SubmitRequest } from '../../../../jobs/job-service.js'
+import type { NativeSubmit } from '../submit-input.js'
 import type { IdempotencyContext } from '../../../plugins/idempotency.js'
 import type { AppDeps } from '../../../deps.js'
 import type { FastifyReply, FastifyRequest } from 'fastify'
@@ -30,32 +29,10 @@ export const SUBMIT_RESPONSES = {
   429: 'rate_limited or concurrency_limited: too many requests or active jobs for the plan',
 }
 
-/** The fields both native submit bodies share, beyond their canonical input. */
-interface NativeSubmitBody {
-  webhookUrl?: string | undefined
-  promptMode?: SubmitRequest['promptMode']
-  enhancePrompt?: boolean | undefined
-}
-
 /** One native submit (image or video): the job service call, the replay header and the 202. */
-export async function submitNative(
-  deps: AppDeps,
-  call: { req: FastifyRequest; reply: FastifyReply; idempotency: IdempotencyContext },
-  type: JobType,
-  body: NativeSubmitBody,
-  canonical: Pick<SubmitRequest, 'model' | 'input' | 'fields'>,
-): Promise<Submitted> {
+export async function submitNative(deps: AppDeps, call: { req: FastifyRequest; reply: FastifyReply; idempotency: IdempotencyContext }, request: NativeSubmit): Promise<Submitted> {
   const { req, reply, idempotency } = call
-  const { job, replay } = await deps.jobs.submit({
-    auth: authOf(req),
-    requestId: req.id,
-    dialect: D,
-    type,
-    ...canonical,
-    ...idempotency.claim(),
-    webhookUrl: body.webhookUrl,
-    promptMode: body.promptMode ?? promptModeFromFlag(body.enhancePrompt),
-  })
+  const { job, replay } = await deps.jobs.submit({ auth: authOf(req), requestId: req.id, dialect: D, ...request, ...idempotency.claim() })
   idempotency.replayed(reply, replay)
   void reply.status(202)
   return submitted(job, replay)

@@ -1,0 +1,20 @@
+import { defineRoute } from '../route.js'
+import { SettingsSchema } from './responses.js'
+import { SettingsBody } from './schemas.js'
+import { requireAdmin, sessionOf } from '../account/session-auth.js'
+import type { FastifyInstance } from 'fastify'
+import type { AppDeps } from '../deps.js'
+import type { Operator } from '../../accounts/operator.js'
+
+export function registerSettingsUpdate(app: FastifyInstance, deps: AppDeps, op: Operator): void {
+  defineRoute(app, {
+    method: 'PATCH',
+    url: '/admin/v1/settings',
+    dialect: 'admin',
+    summary: 'Change the sign-up mode',
+    responses: { 200: { description: 'The settings', schema: SettingsSchema } },
+    body: SettingsBody,
+    preHandler: requireAdmin(deps),
+    handler: async ({ body, req }) => op.setSignupMode(sessionOf(req).user.id, body.signupMode),
+  })
+}

@@ -1,0 +1,19 @@
+import { defineRoute } from '../route.js'
+import { ResetLinkSchema } from './responses.js'
+import { IdParams } from './schemas.js'
+import { requireAdmin, sessionOf } from '../account/session-auth.js'
+import type { FastifyInstance } from 'fastify'
+import type { AppDeps } from '../deps.js'
+
+export function registerUserResetLink(app: FastifyInstance, deps: AppDeps): void {
+  defineRoute(app, {
+    method: 'POST',
+    url: '/admin/v1/users/:id/reset-link',
+    dialect: 'admin',
+    summary: 'A one-time password-reset link for the user (24 hours), to hand over',
+    responses: { 200: { description: 'The link to hand to the user', schema: ResetLinkSchema } },
+    params: IdParams,
+    preHandler: requireAdmin(deps),
+    handler: async ({ params, req }) => deps.people.resetLink(sessionOf(req).user.id, params.id),
+  })
+}
