@@ -9,6 +9,8 @@ import { registerMetrics } from './metrics-route.js'
 import { buildOpenApi } from './openapi.js'
 import { nativeDialect } from './dialects/native/index.js'
 import { DIALECTS } from './dialects/index.js'
+import { registerBillingRoutes } from './billing/routes.js'
+import { createBilling } from '../billing/index.js'
 import type { AppDeps } from './deps.js'
 
 export const VERSION = '0.1.0'
@@ -76,6 +78,11 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
       d.routes(scope, deps)
     })
   }
+  // Billing routes answer in the native shape (prices, quotes, redeem, Stripe's webhook).
+  await app.register(async (scope) => {
+    useDialectErrorHandler(scope, errors, nativeDialect)
+    registerBillingRoutes(scope, deps, createBilling(deps))
+  })
   registerFilesRoute(app, { clock: deps.clock, fileUrlSecret: deps.fileUrlSecret, storage: deps.jobs.storage, files: deps.jobs.files })
   await registerCallbackRoute(app, deps.callbacks)
 

@@ -7,6 +7,7 @@ import * as m0006 from './migrations/0006-uploads.js'
 import * as m0007 from './migrations/0007-request-id.js'
 import * as m0008 from './migrations/0008-job-inputs.js'
 import * as m0010 from './migrations/0010-prompt-pipeline.js'
+import * as m0012 from './migrations/0012-billing.js'
 
 // Migrations are imported statically so they work from source, bundles and tests alike.
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0007-request-id': m0007,
   '0008-job-inputs': m0008,
   '0010-prompt-pipeline': m0010,
+  '0012-billing': m0012,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

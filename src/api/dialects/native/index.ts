@@ -1,10 +1,9 @@
-import { promptModeFromFlag } from '../../../prompts/prompt-config.js'
 import { AppError } from '../../../errors.js'
 import { requestFingerprint } from '../../../domain/fingerprint.js'
 import { catalogList } from '../../catalog-view.js'
 import { authenticate, authOf } from '../../plugins/auth.js'
 import { defineRoute } from '../../route.js'
-import { parseSize } from './size.js'
+import { nativeImageInput, nativeVideoInput } from './translate.js'
 import { ImageGenerateBody, JobIdParams, ListJobsQuery, VideoGenerateBody } from './schemas.js'
 import { presentJob, presentResult } from './present.js'
 import { chargedCredits } from '../../../ledger/job-charges.js'
@@ -12,7 +11,6 @@ import { registerWebhookRoutes } from './webhook-routes.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../deps.js'
 import type { Dialect } from '../../dialect.js'
-import type { JobType } from '../../../domain/params.js'
 
 const IDEMPOTENCY_HEADER = { 'Idempotency-Key': { required: true, description: 'Unique per new request; a retry with the same key and body returns the original job.' } }
 
@@ -22,13 +20,6 @@ function idempotencyKey(req: FastifyRequest): string {
     throw new AppError('invalid_request', 'The `Idempotency-Key` header is required on generate requests.', { field: 'Idempotency-Key' })
   }
   return key
-}
-
-function sizeInput(type: JobType, size: string | undefined): { aspectRatio?: string; resolution?: string } {
-  if (size === undefined) return {}
-  const parsed = parseSize(type, size)
-  if (!parsed) throw new AppError('invalid_request', '`size` must look like 16:9_SMALL (ratio, then SMALL, MEDIUM or LARGE)', { field: 'size' })
-  return parsed
 }
 
 /** The native `/v1` API, in the shape of seed document 000. */
@@ -56,29 +47,16 @@ export const nativeDialect: Dialect = {
       responses: { 202: 'Accepted: the job (or the original job on an idempotent replay)' },
       preHandler: auth,
       async handler({ body, req }, reply) {
-        const size = sizeInput('image', body.size)
-        const refs = [...(body.referenceImage ? [body.referenceImage] : []), ...(body.referenceImages ?? [])]
+        const t = nativeImageInput(body)
         const { job, replay } = await deps.jobs.submit({
           auth: authOf(req),
           requestId: req.id,
           dialect: d,
           type: 'image',
-          model: body.model,
-          input: {
-            prompt: body.prompt,
-            quality: body.quality?.toUpperCase(),
-            aspectRatio: body.aspectRatio ?? size.aspectRatio,
-            resolution: body.resolution ?? size.resolution,
-            n: body.n,
-            format: body.format,
-            seed: body.seed,
-            referenceImageUrls: refs.length > 0 ? refs : undefined,
-          },
-          fields: { aspectRatio: body.aspectRatio ? 'aspectRatio' : 'size', resolution: body.resolution ? 'resolution' : 'size', referenceImageUrls: 'referenceImage' },
+          ...t,
           idempotencyKey: idempotencyKey(req),
           fingerprint: requestFingerprint('POST', '/v1/images/generate', body),
           webhookUrl: body.webhookUrl,
-          promptMode: body.promptMode ?? promptModeFromFlag(body.enhancePrompt),
         })
         return reply.status(202).send(submitted(job, replay))
       },
@@ -94,42 +72,16 @@ export const nativeDialect: Dialect = {
       responses: { 202: 'Accepted: the job (or the original job on an idempotent replay)' },
       preHandler: auth,
       async handler({ body, req }, reply) {
-        const size = sizeInput('video', body.size)
+        const t = nativeVideoInput(body)
         const { job, replay } = await deps.jobs.submit({
           auth: authOf(req),
           requestId: req.id,
           dialect: d,
           type: 'video',
-          model: body.model,
-          input: {
-            prompt: body.prompt,
-            durationSec: body.duration,
-            aspectRatio: body.aspectRatio ?? size.aspectRatio,
-            resolution: body.resolution ?? size.resolution,
-            generateAudio: body.motionHasAudio,
-            seed: body.seed,
-            cameraFixed: body.cameraFixed,
-            firstFrameUrl: body.referenceImage,
-            lastFrameUrl: body.endImage,
-            referenceImageUrls: body.referenceImages,
-            referenceVideoUrls: body.referenceVideos,
-            referenceAudioUrls: body.referenceAudios,
-          },
-          fields: {
-            durationSec: 'duration',
-            aspectRatio: body.aspectRatio ? 'aspectRatio' : 'size',
-            resolution: body.resolution ? 'resolution' : 'size',
-            generateAudio: 'motionHasAudio',
-            firstFrameUrl: 'referenceImage',
-            lastFrameUrl: 'endImage',
-            referenceImageUrls: 'referenceImages',
-            referenceVideoUrls: 'referenceVideos',
-            referenceAudioUrls: 'referenceAudios',
-          },
+          ...t,
           idempotencyKey: idempotencyKey(req),
           fingerprint: requestFingerprint('POST', '/v1/videos/generate', body),
           webhookUrl: body.webhookUrl,
-          promptMode: body.promptMode ?? promptModeFromFlag(body.enhancePrompt),
         })
         return reply.status(202).send(submitted(job, replay))
       },

@@ -1,12 +1,13 @@
-import { AppError, invalid } from '../../../errors.js'
+import { AppError } from '../../../errors.js'
 import { requestFingerprint } from '../../../domain/fingerprint.js'
 import { MODELS, type VideoModel } from '../../../catalog/models.js'
 import { catalogList } from '../../catalog-view.js'
 import { authenticate, authOf } from '../../plugins/auth.js'
 import { defineRoute } from '../../route.js'
 import { fromDialectId } from '../id-forms.js'
-import { GenerationBody, OPEN_ASPECT_RATIOS, OPEN_DEFAULT_MODEL, RequestIdParams, unknownField } from './schemas.js'
+import { GenerationBody, OPEN_ASPECT_RATIOS, RequestIdParams } from './schemas.js'
 import { presentGeneration, REQUEST_PREFIX } from './present.js'
+import { openVideoInput } from './translate.js'
 import { withoutUnsupportedMediaType } from '../not-json.js'
 import { chargedCredits } from '../../../ledger/job-charges.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
@@ -15,9 +16,6 @@ import type { Dialect } from '../../dialect.js'
 
 const D = 'open'
 const BASE = '/api/open/v1'
-
-/** Canonical field → this API's field, so catalog errors name what the client sent (the others match). */
-const FIELDS = { durationSec: 'duration', firstFrameUrl: 'imageUrl', lastFrameUrl: 'endImageUrl' }
 
 function idempotency(req: FastifyRequest, body: unknown): { idempotencyKey?: string; fingerprint?: string } {
   const key = req.headers['idempotency-key']
@@ -92,31 +90,12 @@ export const openDialect: Dialect = {
       responses: { 200: '`{success, requestId, status, creditsCharged, model}`', 400: 'invalid_request', 401: 'unauthorized', 402: 'insufficient_credits', 429: 'rate_limited' },
       preHandler: auth,
       async handler({ body, req }) {
-        const unknown = unknownField(req.body)
-        if (unknown) {
-          throw invalid(unknown.field, `is not a field of this API${unknown.suggestion ? `; did you mean \`${unknown.suggestion}\`?` : ''}`)
-        }
         const { job } = await deps.jobs.submit({
           auth: authOf(req),
           requestId: req.id,
           dialect: D,
           type: 'video',
-          model: body.model ?? OPEN_DEFAULT_MODEL,
-          input: {
-            prompt: body.prompt,
-            durationSec: body.duration,
-            aspectRatio: body.aspectRatio,
-            resolution: body.resolution,
-            firstFrameUrl: body.imageUrl,
-            lastFrameUrl: body.endImageUrl,
-            referenceImageUrls: body.referenceImageUrls,
-            referenceVideoUrls: body.referenceVideoUrls,
-            referenceAudioUrls: body.referenceAudioUrls,
-            generateAudio: body.generateAudio,
-            seed: body.seed,
-            cameraFixed: body.cameraFixed,
-          },
-          fields: FIELDS,
+          ...openVideoInput(body, req.body),
           ...idempotency(req, body),
           webhookUrl: body.webhookUrl,
         })
