@@ -69,7 +69,11 @@ function imagePrices(book: PriceBook, m: ImageModel, money: (c: number) => Money
   const images = m.tiers.flatMap((tier) =>
     m.qualities.flatMap((quality) =>
       m.resolutions.flatMap((resolution) => {
-        const credits = attempt(() => priceImage(book, m.id, validateImage(m, { prompt: 'price', quality, resolution, tier })))
+        // The price does not depend on the ratio; any ratio the tier renders at this size will do.
+        const credits = m.aspectRatios.reduce<number | null>(
+          (found, aspectRatio) => found ?? attempt(() => priceImage(book, m.id, validateImage(m, { prompt: 'price', quality, resolution, tier, aspectRatio }))),
+          null,
+        )
         return credits === null ? [] : [{ tier, quality, resolution, credits, price: money(credits) }]
       }),
     ),
