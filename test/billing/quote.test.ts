@@ -22,33 +22,29 @@ const clean = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(
 const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined })
 
 /** Random bodies in each dialect's own shape, for every model it serves: [route, body]. */
-const nativeVideo = fc
-  .constantFrom(...video)
-  .chain((m) =>
-    fc
-      .record({
-        prompt,
-        model: fc.constant(m.id),
-        duration: maybe(fc.constantFrom(...m.durations, ...(m.autoDuration ? [-1] : []))),
-        resolution: maybe(fc.constantFrom(...m.resolutions)),
-        aspectRatio: maybe(fc.constantFrom(...m.aspectRatios)),
-      })
-      .map((b) => ['/v1/videos/generate', clean(b)] as const),
-  )
-const nativeImage = fc
-  .constantFrom(...image)
-  .chain((m) =>
-    fc
-      .record({
-        prompt,
-        model: fc.constant(m.id),
-        quality: maybe(fc.constantFrom(...m.qualities)),
-        resolution: maybe(fc.constantFrom(...m.resolutions)),
-        aspectRatio: maybe(fc.constantFrom(...m.aspectRatios)),
-        n: maybe(fc.integer({ min: m.batch.min, max: m.batch.max })),
-      })
-      .map((b) => ['/v1/images/generate', clean(b)] as const),
-  )
+const nativeVideo = fc.constantFrom(...video).chain((m) =>
+  fc
+    .record({
+      prompt,
+      model: fc.constant(m.id),
+      duration: maybe(fc.constantFrom(...m.durations, ...(m.autoDuration ? [-1] : []))),
+      resolution: maybe(fc.constantFrom(...m.resolutions)),
+      aspectRatio: maybe(fc.constantFrom(...m.aspectRatios)),
+    })
+    .map((b) => ['/v1/videos/generate', clean(b)] as const),
+)
+const nativeImage = fc.constantFrom(...image).chain((m) =>
+  fc
+    .record({
+      prompt,
+      model: fc.constant(m.id),
+      quality: maybe(fc.constantFrom(...m.qualities)),
+      resolution: maybe(fc.constantFrom(...m.resolutions)),
+      aspectRatio: maybe(fc.constantFrom(...m.aspectRatios)),
+      n: maybe(fc.integer({ min: m.batch.min, max: m.batch.max })),
+    })
+    .map((b) => ['/v1/images/generate', clean(b)] as const),
+)
 const tasksSeedance = fc
   .record({
     prompt,

@@ -4,6 +4,7 @@ import { authenticate, authOf } from '../plugins/auth.js'
 import { defineRoute } from '../route.js'
 import { priceList } from '../../billing/price-list.js'
 import { quoteSubmit } from './quote.js'
+import { registerSessionBillingRoutes } from './session-routes.js'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../deps.js'
 import type { Billing } from '../../billing/index.js'
@@ -58,6 +59,8 @@ export function registerBillingRoutes(app: FastifyInstance, deps: AppDeps, billi
       return { credited: r.credited, balance: r.balance }
     },
   })
+
+  void app.register(async (scope) => registerSessionBillingRoutes(scope, deps, billing))
 
   // Stripe signs the raw bytes: this scope keeps the body as a Buffer instead of parsing it.
   void app.register(async (scope) => {
