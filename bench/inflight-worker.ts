@@ -156,7 +156,7 @@ const router: Router = {
   settle: (id) => r().settle?.(id),
 }
 const rt = await createRuntime(loadConfig({ ...env, REELAY_SQLITE_SYNCHRONOUS: cfg.synchronous }), { clock, logger, env, router })
-real = createRouter({ channels: loadChannels(channelsFile, env), studio: createStudioProvider({ latencyMs: 0, failureRate: 0 }), store: rt.store, clock, urlPolicy: { allowPrivate: true } })
+real = createRouter({ channels: loadChannels(channelsFile, env), studio: createStudioProvider({ latencyMs: 0, failureRate: 0 }), store: rt.store, clock })
 const ark = real.byChannel('ark-bench')!.provider as Provider
 const submit0 = ark.submit.bind(ark)
 const get0 = ark.get.bind(ark)

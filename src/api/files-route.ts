@@ -1,11 +1,10 @@
 import { verifyFileUrl } from '../storage/url-signing.js'
 import { AppError } from '../errors.js'
+import { mimeOfName } from '../media/mime.js'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from './deps.js'
 import type { Storage } from '../storage/storage.js'
 import type { StoredFiles } from '../jobs/stored-files.js'
-
-const MIME: Record<string, string> = { mp4: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm', png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif' }
 
 /** Parses a single `bytes=a-b` range; multi-range requests get the whole file. */
 function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'invalid' {
@@ -52,7 +51,7 @@ export function registerFilesRoute(app: FastifyInstance, deps: Pick<AppDeps, 'cl
     if (range === 'invalid') return reply.status(416).header('content-range', `bytes */${size}`).send()
     const file = rec ? await deps.files.open(key, rec, range ?? undefined) : await deps.storage.open(key, range ?? undefined)
     if (!file) throw new AppError('not_found', 'This file does not exist.')
-    const type = MIME[key.split('.').pop() ?? ''] ?? 'application/octet-stream'
+    const type = mimeOfName(key) ?? 'application/octet-stream'
     void reply.header('content-type', type).header('accept-ranges', 'bytes').header('cache-control', 'private, max-age=3600')
     if (range) {
       void reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`).header('content-length', String(range.end - range.start + 1))

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { probeMedia } from '../media/probe.js'
+import { extensionOf } from '../media/mime.js'
 import { upscaleVideo } from '../media/upscale.js'
 import { upscaledDimensions } from '../media/dimensions.js'
 import { sha256File } from '../storage/verified-read.js'
@@ -10,16 +11,6 @@ import type { VideoParams } from '../domain/params.js'
 import type { Storage } from '../storage/storage.js'
 import type { JobsTable } from '../store/schema.js'
 import type { StoredOutput } from './job-model.js'
-
-const EXT: Record<string, string> = {
-  'video/mp4': 'mp4',
-  'video/quicktime': 'mov',
-  'video/webm': 'webm',
-  'image/png': 'png',
-  'image/jpeg': 'jpg',
-  'image/webp': 'webp',
-  'image/gif': 'gif',
-}
 
 export interface OutputDeps {
   storage: Storage
@@ -61,7 +52,7 @@ export async function storeOutputs(deps: OutputDeps, job: JobsTable, outputs: Pr
         file = up
         info = await probeMedia(file)
       }
-      const ext = EXT[info.mime] ?? 'bin'
+      const ext = extensionOf(info.mime) ?? 'bin'
       const key = `results/${job.id}/${i}.${ext}`
       // Hashed from the local file before it is stored: serving checks the stored copy against it.
       const sha256 = await sha256File(file)

@@ -3,7 +3,9 @@ import { ConfigError, readJsonFile } from '../config.js'
 import { MODELS } from '../catalog/models.js'
 import type { ChannelConfig } from './provider.js'
 
-export const PROVIDER_NAMES = ['studio', 'ark', 'fal', 'replicate', 'openai', 'gemini'] as const
+import { PROVIDER_NAMES } from './provider-registry.js'
+
+export { PROVIDER_NAMES } from './provider-registry.js'
 
 const channelSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _'),

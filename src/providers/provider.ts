@@ -50,10 +50,25 @@ export interface ProviderLogger {
   error(obj: object, msg?: string): void
 }
 
+/** A reference's bytes and declared type, as fetched for an adapter that uploads it. */
+export interface ReferenceBytes {
+  bytes: Uint8Array
+  mime: string
+}
+
+/**
+ * Fetches a customer's reference for an adapter: this server's own stored files from storage,
+ * anything else through the SSRF guard with the operator's limits. The only way an adapter
+ * reads a reference URL; there is no unguarded fallback.
+ */
+export type FetchReference = (url: string) => Promise<ReferenceBytes>
+
 export interface ProviderContext {
   channel: ChannelConfig
   clock: Clock
   log: ProviderLogger
+  /** Present where the worker runs jobs; an adapter that needs it without it fails the step as misconfigured. */
+  fetchReference?: FetchReference
   /** A directory the provider may write temporary output files into. */
   tmpDir: string
   /** Where upstream callbacks for this job should be sent, when the operator exposes one. */
@@ -116,8 +131,18 @@ export class ProviderError extends Error {
   }
 }
 
+/**
+ * What an adapter can do, as data: the registry and the worker read these instead of knowing
+ * providers by name.
+ */
+export interface ProviderCapabilities {
+  /** Renders in this process (CPU-bound): its tasks run in the steps lane and are polled at once. */
+  local?: boolean
+}
+
 export interface Provider {
   readonly name: string
+  readonly capabilities?: ProviderCapabilities
   /** Sends the job upstream. Must not be called twice for one attempt. */
   submit(job: ProviderJob, ctx: ProviderContext): Promise<SubmitResult>
   /** Asks the upstream where the job is. Never called because a customer polled. */

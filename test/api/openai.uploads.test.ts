@@ -124,6 +124,27 @@ describe('multipart limits (2 MB a file, 3 MB a request)', () => {
     expect(await usage(s.h, c.auth)).toMatchObject({ balance: 0, reserved: 0 })
     await nothingKept(s.h)
   })
+
+  it('a body cut off inside a file part is a 400 naming the body, not a request that never answers', async () => {
+    const c = await s.h.customer(1_000)
+    const b = 'cut'
+    const form = Buffer.concat([
+      Buffer.from(
+        `--${b}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\na cat on a mat\r\n--${b}\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`,
+      ),
+      png(4_000),
+    ])
+    const res = await s.h.app.inject({
+      method: 'POST',
+      url: '/v1/images/edits',
+      headers: { ...c.auth, 'content-type': `multipart/form-data; boundary=${b}` },
+      payload: form.subarray(0, form.length - 1_000),
+    })
+    expect(res.statusCode).toBe(400)
+    expect(res.json().error).toMatchObject({ type: 'invalid_request_error', param: 'body' })
+    expect(await usage(s.h, c.auth)).toMatchObject({ balance: 1_000, reserved: 0 })
+    await nothingKept(s.h)
+  })
 })
 
 describe('the body is streamed, not buffered', () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect } from 'vitest'
 import type { Clock } from '../../src/domain/clock.js'
 import type { ImageParams, VideoParams } from '../../src/domain/params.js'
 import type { CallbackRequest } from '../../src/providers/http-json.js'
-import { ProviderError, type ChannelConfig, type ProviderContext, type ProviderJob } from '../../src/providers/provider.js'
+import { ProviderError, type ChannelConfig, type FetchReference, type ProviderContext, type ProviderJob } from '../../src/providers/provider.js'
 
 /** Upstream names a customer-facing message must never contain. */
 export const UPSTREAM_NAMES = /ark|byteplus|volc|fal|replicate/i
@@ -47,6 +47,7 @@ export interface ContextOverrides {
   apiKey?: string
   options?: Record<string, unknown>
   callbackUrl?: string
+  fetchReference?: FetchReference
 }
 
 /** A context on `channel` (no options unless given) that logs nothing. */
@@ -57,6 +58,7 @@ export function providerContext(channel: Omit<ChannelConfig, 'options'>, opts: {
     log: { info() {}, warn() {}, error() {} },
     tmpDir: opts.tmpDir,
     ...(opts.callbackUrl ? { callbackUrl: opts.callbackUrl } : {}),
+    ...(opts.fetchReference ? { fetchReference: opts.fetchReference } : {}),
   }
 }
 

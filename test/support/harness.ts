@@ -65,7 +65,9 @@ export async function createHarness(opts: HarnessOptions = {}) {
   })
   const clock = opts.clock ?? new ManualClock(Date.now())
   const rt = await createRuntime(config, { ...opts, clock, logger: opts.logger ?? pino({ level: 'silent' }) })
-  const app: FastifyInstance = await buildApp(rt.appDeps, { logger: false })
+  // Every answer of a documented route is held to its OpenAPI schema; drift fails the file at close.
+  const drift: string[] = []
+  const app: FastifyInstance = await buildApp(rt.appDeps, { logger: false, responseCheck: (p) => drift.push(p) })
   await app.ready()
   let n = 0
 
@@ -102,6 +104,7 @@ export async function createHarness(opts: HarnessOptions = {}) {
         rmSync(dir, { recursive: true, force: true })
       }
       if (violations.length) throw new Error(`ledger invariant broken:\n${violations.join('\n')}`)
+      if (drift.length) throw new Error(`responses differ from their OpenAPI schemas:\n${[...new Set(drift)].join('\n')}`)
     },
   }
 }

@@ -4,7 +4,7 @@ import { nativeImageInput, nativeVideoInput } from '../dialects/native/translate
 import { GptImageBody, NanoBananaBody, Seedance25Body, SeedanceBody } from '../dialects/tasks/schemas.js'
 import { gptImageInput, nanoBananaInput, seedance25Input, seedanceInput } from '../dialects/tasks/translate.js'
 import { CreateTaskBody, JOBS_MODELS } from '../dialects/jobs/schemas.js'
-import { taskInput } from '../dialects/jobs/index.js'
+import { taskInput } from '../dialects/jobs/routes/create-task.js'
 import { GenerationBody } from '../dialects/open/schemas.js'
 import { openVideoInput } from '../dialects/open/translate.js'
 import type { ZodType } from 'zod'

@@ -5,11 +5,13 @@ import { defineRoute } from '../route.js'
 import { priceList } from '../../billing/price-list.js'
 import { quoteSubmit } from './quote.js'
 import { registerSessionBillingRoutes } from './session-routes.js'
+import { PricingResponse, QuoteResponse, RedeemResponse, WebhookAck } from './schemas.js'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../deps.js'
 import type { Billing } from '../../billing/index.js'
 
-const D = 'native'
+// Not a dialect: these routes answer in the native error shape and sit in the combined OpenAPI document.
+const D = 'billing'
 
 export const RedeemBody = z.strictObject({ code: z.string().min(1).max(100) })
 export const QuoteQuery = z.object({ for: z.string().max(200).optional(), dialect: z.string().max(20).optional() })
@@ -23,7 +25,8 @@ export function registerBillingRoutes(app: FastifyInstance, deps: AppDeps, billi
     method: 'GET',
     url: '/v1/pricing',
     dialect: D,
-    tags: ['billing'],
+    operationId: 'getPricing',
+    responses: { 200: { description: 'The price list', schema: PricingResponse } },
     summary: 'Every model and option in credits and money, plus the packs and plans for sale (public)',
     async handler() {
       return priceList(deps.prices, billing.priceSettings)
@@ -34,11 +37,11 @@ export function registerBillingRoutes(app: FastifyInstance, deps: AppDeps, billi
     method: 'POST',
     url: '/v1/quote',
     dialect: D,
-    tags: ['billing'],
+    operationId: 'createQuote',
     summary: 'The exact credits a submit body would hold, with a breakdown; holds nothing',
     query: QuoteQuery,
     body: AnyBody,
-    responses: { 200: '`{credits, breakdown: [{item, detail, credits}], available, model, dialect, for}`', 400: 'invalid_request naming the body field and rule' },
+    responses: { 200: { description: 'The price and its breakdown', schema: QuoteResponse }, 400: 'invalid_request naming the body field and rule' },
     preHandler: auth,
     async handler({ query, body, req }) {
       return quoteSubmit(deps, authOf(req), query, body)
@@ -49,10 +52,10 @@ export function registerBillingRoutes(app: FastifyInstance, deps: AppDeps, billi
     method: 'POST',
     url: '/v1/credits/redeem',
     dialect: D,
-    tags: ['billing'],
+    operationId: 'redeemCode',
     summary: 'Redeem a code: its credits are added to the balance, once',
     body: RedeemBody,
-    responses: { 200: '`{credited, balance}`', 400: 'not a valid code', 409: 'code_not_redeemable: used, expired, or one per account' },
+    responses: { 200: { description: 'Credited', schema: RedeemResponse }, 400: 'not a valid code', 409: 'code_not_redeemable: used, expired, or one per account' },
     preHandler: auth,
     async handler({ body, req }) {
       const r = await billing.redeem.redeem(authOf(req).accountId, body.code)
@@ -70,11 +73,11 @@ export function registerBillingRoutes(app: FastifyInstance, deps: AppDeps, billi
       method: 'POST',
       url: '/billing/stripe/webhook',
       dialect: D,
-      tags: ['billing'],
+      operationId: 'receiveStripeEvent',
       summary: "Stripe's events (signature-verified): grants for paid packs and invoices, refunds, disputes, plan changes",
       consumes: ['application/json'],
       responses: {
-        200: '`{received: true, duplicate}`',
+        200: { description: 'Applied (or applied before)', schema: WebhookAck },
         400: 'bad or missing Stripe-Signature: nothing applied',
         503: 'Stripe is not configured, or the event names a payment not recorded yet (Stripe resends it)',
       },

@@ -5,13 +5,14 @@ import { requireAdmin, requireSession, sessionOf } from '../account/session-auth
 import { setLowBalanceThreshold } from '../../billing/account-state.js'
 import { codesCsv } from '../../billing/redeem.js'
 import { quoteSubmit } from './quote.js'
+import { CheckoutResponse, CsvText, LowBalanceResponse, QuoteResponse, RedeemBatchResponse, RedeemResponse } from './schemas.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../deps.js'
 import type { AuthContext } from '../../accounts/accounts.js'
 import type { Billing } from '../../billing/index.js'
 import type { MemberRole } from '../../store/schema.js'
 
-const D = 'native'
+const D = 'billing'
 const accountId = z.string().min(1).max(100)
 const MANAGERS: readonly MemberRole[] = ['owner', 'admin']
 
@@ -46,7 +47,8 @@ export function registerSessionBillingRoutes(app: FastifyInstance, deps: AppDeps
     method: 'POST',
     url: '/account/v1/quote',
     dialect: D,
-    tags: ['billing'],
+    operationId: 'createAccountQuote',
+    responses: { 200: { description: 'The price and its breakdown', schema: QuoteResponse } },
     summary: 'Quote a submit body for one of your accounts (same answer as POST /v1/quote)',
     body: AccountQuoteBody,
     preHandler: session,
@@ -59,10 +61,10 @@ export function registerSessionBillingRoutes(app: FastifyInstance, deps: AppDeps
     method: 'POST',
     url: '/account/v1/redeem',
     dialect: D,
-    tags: ['billing'],
+    operationId: 'redeemAccountCode',
     summary: 'Redeem a code onto your personal account or a team',
     body: AccountRedeemBody,
-    responses: { 200: '`{credited, balance}`', 409: 'code_not_redeemable' },
+    responses: { 200: { description: 'Credited', schema: RedeemResponse }, 409: 'code_not_redeemable' },
     preHandler: session,
     async handler({ body, req }) {
       const auth = await actingFor(deps, req, body.accountId)
@@ -75,12 +77,14 @@ export function registerSessionBillingRoutes(app: FastifyInstance, deps: AppDeps
   const checkouts = [
     {
       url: '/account/v1/checkout',
+      operationId: 'createCheckout',
       summary: 'A Stripe Checkout page for a pack; credits arrive with the signed webhook, not the redirect',
       body: CheckoutBody,
       page: (id: string, b: { packId?: string; planId?: string }) => billing.checkout.pack(id, b.packId!),
     },
     {
       url: '/account/v1/subscribe',
+      operationId: 'createSubscription',
       summary: 'A Stripe Checkout page for a monthly plan',
       body: SubscribeBody,
       page: (id: string, b: { packId?: string; planId?: string }) => billing.checkout.plan(id, b.planId!),
@@ -91,10 +95,10 @@ export function registerSessionBillingRoutes(app: FastifyInstance, deps: AppDeps
       method: 'POST',
       url: c.url,
       dialect: D,
-      tags: ['billing'],
+      operationId: c.operationId,
       summary: c.summary,
       body: c.body,
-      responses: { 200: '`{url}`', 503: 'card payments are not set up' },
+      responses: { 200: { description: 'Send the customer here', schema: CheckoutResponse }, 503: 'card payments are not set up' },
       preHandler: session,
       async handler({ body, req }) {
         const auth = await actingFor(deps, req, body.accountId, MANAGERS)
@@ -107,7 +111,8 @@ export function registerSessionBillingRoutes(app: FastifyInstance, deps: AppDeps
     method: 'PUT',
     url: '/account/v1/accounts/:accountId/low-balance',
     dialect: D,
-    tags: ['billing'],
+    operationId: 'setLowBalanceThreshold',
+    responses: { 200: { description: 'The new threshold', schema: LowBalanceResponse } },
     summary: 'Available credits below which `balance.low` is sent once (null: never)',
     params: z.object({ accountId }),
     body: LowBalanceBody,
@@ -124,10 +129,10 @@ export function registerSessionBillingRoutes(app: FastifyInstance, deps: AppDeps
     method: 'POST',
     url: '/admin/v1/redeem-batches',
     dialect: D,
-    tags: ['billing'],
+    operationId: 'createRedeemBatch',
     summary: 'Create a batch of redeem codes; the codes are in this answer only',
     body: RedeemBatchBody,
-    responses: { 201: '`{id, credits, count, expiresAt, onePerAccount, codes, csv}`' },
+    responses: { 201: { description: 'The batch and its codes (this once)', schema: RedeemBatchResponse } },
     preHandler: admin,
     async handler({ body, req }, reply) {
       const created = await billing.redeem.createBatch(body)
@@ -146,10 +151,10 @@ export function registerSessionBillingRoutes(app: FastifyInstance, deps: AppDeps
     method: 'GET',
     url: '/admin/v1/redeem-batches/:id.csv',
     dialect: D,
-    tags: ['billing'],
+    operationId: 'getRedeemBatchCsv',
     summary: "A batch's codes by their first group, with who redeemed each and when (CSV)",
     params: z.object({ id: z.string().min(1).max(100) }),
-    responses: { 200: 'text/csv' },
+    responses: { 200: { description: 'One line per code', schema: CsvText, contentType: 'text/csv' } },
     preHandler: admin,
     async handler({ params }, reply) {
       const csv = await billing.redeem.statusCsv(params.id)

@@ -16,8 +16,7 @@ function parallelismOf(options: Record<string, unknown>): number {
 /**
  * Nano Banana Pro through the Gemini API (`baseUrl` without `/v1beta`). One call makes one
  * image, so `n` images take `n` calls. Synchronous: `submit` returns the decoded images.
- * Channel options: `timeoutMs`, `connectTimeoutMs`, `maxResponseBytes`, `parallelism`,
- * `fetchBytes` (reference fetcher).
+ * Channel options: `timeoutMs`, `connectTimeoutMs`, `maxResponseBytes`, `parallelism`.
  */
 export function createGeminiProvider(): Provider {
   return {

@@ -1,5 +1,6 @@
 import { parseJson, providerError, redact, retryAfterMs, type UpstreamResponse } from '../image-http.js'
-import { sniffImageMime, type ImageBytes } from '../reference-images.js'
+import type { ImageBytes } from '../reference-images.js'
+import { imageMimeOf } from '../../media/mime.js'
 import type { ImageParams } from '../../domain/params.js'
 import type { ProviderError, ProviderOutput } from '../provider.js'
 
@@ -41,7 +42,7 @@ export interface GeminiResult {
  * IMAGE_OTHER) is a user-kind `generation_failed`, because the call was billed and the same
  * prompt usually gets the same refusal: retrying would bill again until the deadline.
  */
-export function outputsFromResponse(res: UpstreamResponse, apiKey: string): GeminiResult {
+export async function outputsFromResponse(res: UpstreamResponse, apiKey: string): Promise<GeminiResult> {
   const body = parseJson(res.text)
   const excerpt = (why: string) => redact(`gemini HTTP ${res.status} ${why}`, apiKey, 400)
   if (!isRecord(body)) throw providerError('retryable', 'generation_failed', excerpt(`malformed JSON: ${res.text}`), { message: 'unavailable' })
@@ -61,7 +62,7 @@ export function outputsFromResponse(res: UpstreamResponse, apiKey: string): Gemi
       const data = isRecord(part.inlineData) ? part.inlineData : undefined
       if (!data || !str(data.data) || !str(data.mimeType).startsWith('image/')) continue
       const bytes = Buffer.from(str(data.data), 'base64')
-      image = { kind: 'bytes', bytes, mime: sniffImageMime(bytes) ?? str(data.mimeType) }
+      image = { kind: 'bytes', bytes, mime: (await imageMimeOf(bytes)) ?? str(data.mimeType) }
     }
     if (image) outputs.push(image)
   }

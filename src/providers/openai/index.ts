@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto'
 import { imageModelOf, unpollable } from '../image-http.js'
 import { loadReferences } from '../reference-images.js'
-import { callOpenAi, OPENAI_MAX_RESPONSE_BYTES } from './client.js'
+import { callOpenAi } from './client.js'
 import { classifyOpenAiError, editForm, generationBody, moderationOf, outputsFromResponse } from './mapping.js'
 import type { ImageParams } from '../../domain/params.js'
 import type { Provider } from '../provider.js'
 
-const REFERENCE_LIMITS = { defaultMaxBytes: OPENAI_MAX_RESPONSE_BYTES, maxEachMb: 50 }
+const REFERENCE_LIMITS = { maxEachMb: 50 }
 
 /**
  * GPT Image through the Images API (`baseUrl` includes `/v1`). Synchronous: `submit` returns
  * the decoded images. Channel options: `timeoutMs`, `connectTimeoutMs`, `maxResponseBytes`,
- * `moderation` (`low` | `auto`), `fetchBytes` (reference fetcher).
+ * `moderation` (`low` | `auto`).
  */
 export function createOpenAiProvider(): Provider {
   return {
@@ -24,7 +24,7 @@ export function createOpenAiProvider(): Provider {
           ? await callOpenAi(ctx, '/images/edits', { form: editForm(p, model, await loadReferences(p.referenceImageUrls, ctx, REFERENCE_LIMITS)) })
           : await callOpenAi(ctx, '/images/generations', { json: generationBody(p, model, moderationOf(ctx.channel.options)) })
       if (res.status < 200 || res.status > 299) throw classifyOpenAiError(res, ctx.channel.apiKey, ctx.clock.now())
-      const { outputs, usage } = outputsFromResponse(res, ctx.channel.apiKey)
+      const { outputs, usage } = await outputsFromResponse(res, ctx.channel.apiKey)
       const upstreamId = res.headers['x-request-id'] ?? `openai-${randomUUID()}`
       ctx.log.info({ jobId: job.id, channel: ctx.channel.id, upstreamId, images: outputs.length, usage }, 'openai images returned')
       return { upstreamId, outputs }

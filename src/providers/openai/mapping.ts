@@ -1,7 +1,8 @@
 import { Blob } from 'node:buffer'
 import { FormData } from 'undici'
 import { parseJson, providerError, redact, retryAfterMs, type UpstreamResponse } from '../image-http.js'
-import { sniffImageMime, type ImageBytes } from '../reference-images.js'
+import type { ImageBytes } from '../reference-images.js'
+import { extensionOf, imageMimeOf } from '../../media/mime.js'
 import type { ImageParams, ImageResolution } from '../../domain/params.js'
 import type { ProviderError, ProviderOutput } from '../provider.js'
 
@@ -56,8 +57,6 @@ export function generationBody(p: ImageParams, model: string, moderation?: Moder
   }
 }
 
-const EXT: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' }
-
 /** The multipart body of `POST /images/edits`: arrays go as repeated `image[]` parts. */
 export function editForm(p: ImageParams, model: string, images: readonly ImageBytes[]): FormData {
   const form = new FormData()
@@ -67,7 +66,7 @@ export function editForm(p: ImageParams, model: string, images: readonly ImageBy
   form.append('size', sizeFor(p.resolution, p.aspectRatio))
   form.append('quality', QUALITY[p.quality])
   form.append('output_format', p.format)
-  images.forEach((img, i) => form.append('image[]', new Blob([img.bytes], { type: img.mime }), `reference-${i}.${EXT[img.mime] ?? 'png'}`))
+  images.forEach((img, i) => form.append('image[]', new Blob([img.bytes], { type: img.mime }), `reference-${i}.${extensionOf(img.mime) ?? 'png'}`))
   return form
 }
 
@@ -75,7 +74,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const str = (v: unknown) => (typeof v === 'string' ? v : '')
 
 /** Decodes `data[].b64_json`; a 2xx that is not the documented shape is worth retrying. */
-export function outputsFromResponse(res: UpstreamResponse, apiKey: string): { outputs: ProviderOutput[]; usage: unknown } {
+export async function outputsFromResponse(res: UpstreamResponse, apiKey: string): Promise<{ outputs: ProviderOutput[]; usage: unknown }> {
   const body = parseJson(res.text)
   const data = isRecord(body) && Array.isArray(body.data) ? body.data : undefined
   const outputs: ProviderOutput[] = []
@@ -83,7 +82,7 @@ export function outputsFromResponse(res: UpstreamResponse, apiKey: string): { ou
     if (isRecord(item) && str(item.b64_json)) {
       const bytes = Buffer.from(str(item.b64_json), 'base64')
       const format = isRecord(body) && body.output_format === 'jpeg' ? 'image/jpeg' : 'image/png'
-      outputs.push({ kind: 'bytes', bytes, mime: sniffImageMime(bytes) ?? format })
+      outputs.push({ kind: 'bytes', bytes, mime: (await imageMimeOf(bytes)) ?? format })
     } else if (isRecord(item) && str(item.url)) outputs.push({ kind: 'url', url: str(item.url) })
   }
   if (outputs.length === 0) {

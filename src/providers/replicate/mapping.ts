@@ -1,4 +1,5 @@
 import type { VideoParams } from '../../domain/params.js'
+import { mimeOfName } from '../../media/mime.js'
 import { asRecord, asString, badResponse, generationFailed, PUBLIC_MESSAGES, responseFailure, type FailureReason, type JsonResponse } from '../http-json.js'
 import type { PollResult, ProviderError, ProviderOutput } from '../provider.js'
 
@@ -51,13 +52,11 @@ export function replicateHttpError(res: JsonResponse, nowMs: number): ProviderEr
   return responseFailure(res, nowMs, replicateReason([asString(body?.detail), asString(body?.title)].filter(Boolean).join(' ')))
 }
 
-const MIME: Record<string, string> = { mp4: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm' }
-
 function outputsOf(output: unknown): ProviderOutput[] {
   const urls = (Array.isArray(output) ? output : [output]).filter((u): u is string => typeof u === 'string' && /^https?:\/\//.test(u))
   return urls.map((url) => {
-    const ext = /\.(\w+)(?:\?|#|$)/.exec(new URL(url).pathname)?.[1]?.toLowerCase() ?? ''
-    return { kind: 'url', url, mime: MIME[ext] ?? 'video/mp4' }
+    const named = mimeOfName(new URL(url).pathname)
+    return { kind: 'url', url, mime: named?.startsWith('video/') ? named : 'video/mp4' }
   })
 }
 

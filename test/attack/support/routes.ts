@@ -49,6 +49,7 @@ const INFRA_DIALECT: Record<string, DialectName | null> = {
   '/healthz': null,
   '/readyz': null,
   '/openapi.json': null,
+  '/openapi/:document': 'native',
 }
 
 /** Every `METHOD url` in Fastify's route tree (`printRoutes` is the only public listing). */

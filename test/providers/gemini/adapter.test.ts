@@ -3,7 +3,7 @@ import { PNG } from 'pngjs'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../../src/domain/clock.js'
 import { createGeminiProvider } from '../../../src/providers/gemini/index.js'
-import type { ProviderContext, ProviderError, ProviderJob, ProviderOutput } from '../../../src/providers/provider.js'
+import type { FetchReference, ProviderContext, ProviderError, ProviderJob, ProviderOutput } from '../../../src/providers/provider.js'
 import { startFakeGemini, tinyPng, type FakeGemini, type GeminiBehaviour } from '../../support/fakes/gemini-server.js'
 import type { ImageParams } from '../../../src/domain/params.js'
 import { expectProviderError, expectSafeImageError, imageJob, imageParams, providerContext } from '../support.js'
@@ -12,8 +12,8 @@ let fake: FakeGemini
 const provider = createGeminiProvider()
 const clock = new ManualClock()
 
-function ctx(options: Record<string, unknown> = {}, apiKey = fake.apiKey): ProviderContext {
-  return providerContext({ id: 'gm-1', provider: 'gemini', baseUrl: fake.url, apiKey, models: { 'nano-banana-pro': 'gemini-3-pro-image-preview' } }, { clock, tmpDir: tmpdir(), options })
+function ctx(options: Record<string, unknown> = {}, apiKey = fake.apiKey, fetchReference?: FetchReference): ProviderContext {
+  return providerContext({ id: 'gm-1', provider: 'gemini', baseUrl: fake.url, apiKey, models: { 'nano-banana-pro': 'gemini-3-pro-image-preview' } }, { clock, tmpDir: tmpdir(), options, ...(fetchReference ? { fetchReference } : {}) })
 }
 
 function job(p: Partial<ImageParams> = {}): ProviderJob {
@@ -68,7 +68,7 @@ describe('generateContent', () => {
   it('sends references as inlineData parts', async () => {
     const refs = [tinyPng(1, 4), tinyPng(2, 4)]
     const fetchBytes = async (url: string) => ({ bytes: refs[Number(url.slice(-1))] ?? new Uint8Array(), mime: '' })
-    await provider.submit(job({ referenceImageUrls: ['https://cdn.example/0', 'https://cdn.example/1'] }), ctx({ fetchBytes }))
+    await provider.submit(job({ referenceImageUrls: ['https://cdn.example/0', 'https://cdn.example/1'] }), ctx({}, fake.apiKey, fetchBytes))
     const parts = (fake.requests[0]?.body as { contents: Array<{ parts: unknown[] }> }).contents[0]?.parts
     expect(parts).toEqual([
       { text: 'a lighthouse at dusk' },

@@ -26,9 +26,9 @@ describe('outputsFromResponse', () => {
   const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).toString('base64')
   const ok = (parts: unknown[], finishReason = 'STOP') => res(200, { candidates: [{ content: { role: 'model', parts }, finishReason }], responseId: 'r1' })
 
-  it('takes the last non-thought image part', () => {
+  it('takes the last non-thought image part', async () => {
     const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0]).toString('base64')
-    const out = outputsFromResponse(ok([{ thought: true, inlineData: { mimeType: 'image/png', data: png } }, { text: 'hi' }, { inlineData: { mimeType: 'image/jpeg', data: jpeg } }]), KEY)
+    const out = await outputsFromResponse(ok([{ thought: true, inlineData: { mimeType: 'image/png', data: png } }, { text: 'hi' }, { inlineData: { mimeType: 'image/jpeg', data: jpeg } }]), KEY)
     expect(out.responseId).toBe('r1')
     expect(out.outputs).toEqual([{ kind: 'bytes', bytes: Buffer.from(jpeg, 'base64'), mime: 'image/jpeg' }])
   })
@@ -42,10 +42,10 @@ describe('outputsFromResponse', () => {
     ['NO_IMAGE', ok([], 'NO_IMAGE'), 'user', 'generation_failed'],
     ['no candidates', res(200, { usageMetadata: {} }), 'retryable', 'generation_failed'],
     ['malformed', res(200, '{"candidates": ['), 'retryable', 'generation_failed'],
-  ])('%s → %s %s', (_n, r, kind, code) => {
-    const e = (() => {
+  ])('%s → %s %s', async (_n, r, kind, code) => {
+    const e = await (async () => {
       try {
-        outputsFromResponse(r, KEY)
+        await outputsFromResponse(r, KEY)
       } catch (err) {
         return err as { kind: string; code: string; publicMessage: string }
       }

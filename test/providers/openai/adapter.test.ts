@@ -3,7 +3,8 @@ import { PNG } from 'pngjs'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../../src/domain/clock.js'
 import { createOpenAiProvider } from '../../../src/providers/openai/index.js'
-import type { ProviderContext, ProviderError, ProviderJob, ProviderOutput } from '../../../src/providers/provider.js'
+import { createFetchReference } from '../../../src/providers/fetch-reference.js'
+import type { FetchReference, ProviderContext, ProviderError, ProviderJob, ProviderOutput } from '../../../src/providers/provider.js'
 import { startFakeOpenAi, tinyPng, type FakeOpenAi } from '../../support/fakes/openai-server.js'
 import type { ImageParams } from '../../../src/domain/params.js'
 import { expectProviderError, expectSafeImageError, imageJob, imageParams, providerContext } from '../support.js'
@@ -12,8 +13,8 @@ let fake: FakeOpenAi
 const provider = createOpenAiProvider()
 const clock = new ManualClock()
 
-function ctx(options: Record<string, unknown> = {}, apiKey = fake.apiKey): ProviderContext {
-  return providerContext({ id: 'oa-1', provider: 'openai', baseUrl: fake.url, apiKey, models: { 'gpt-image-2': 'gpt-image-2' } }, { clock, tmpDir: tmpdir(), options })
+function ctx(options: Record<string, unknown> = {}, apiKey = fake.apiKey, fetchReference?: FetchReference): ProviderContext {
+  return providerContext({ id: 'oa-1', provider: 'openai', baseUrl: fake.url, apiKey, models: { 'gpt-image-2': 'gpt-image-2' } }, { clock, tmpDir: tmpdir(), options, ...(fetchReference ? { fetchReference } : {}) })
 }
 
 function job(p: Partial<ImageParams> = {}): ProviderJob {
@@ -84,7 +85,7 @@ describe('edits', () => {
 
   it('posts multipart with one image[] part per reference', async () => {
     const urls = ['https://cdn.example/ref-0', 'https://cdn.example/ref-1', 'https://cdn.example/ref-2']
-    const res = await provider.submit(job({ referenceImageUrls: urls, n: 2, aspectRatio: '3:2', quality: 'HIGH' }), ctx({ fetchBytes }))
+    const res = await provider.submit(job({ referenceImageUrls: urls, n: 2, aspectRatio: '3:2', quality: 'HIGH' }), ctx({}, fake.apiKey, fetchBytes))
     const req = fake.requests[0]
     expect(req?.path).toBe('/v1/images/edits')
     expect(req?.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/)
@@ -98,22 +99,34 @@ describe('edits', () => {
     expect('outputs' in res && res.outputs).toHaveLength(2)
   })
 
-  it('fetches references over HTTP when no fetcher is injected', async () => {
+  it('fetches references over HTTP through the guarded fetcher the worker provides', async () => {
     const { createServer } = await import('node:http')
     const cdn = createServer((_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(refs[0]))
     await new Promise<void>((r) => cdn.listen(0, '127.0.0.1', r))
     const port = (cdn.address() as { port: number }).port
     try {
-      await provider.submit(job({ referenceImageUrls: [`http://127.0.0.1:${port}/a.png`] }), ctx())
+      const fetchReference = createFetchReference({ policy: { allowPrivate: true } })
+      await provider.submit(job({ referenceImageUrls: [`http://127.0.0.1:${port}/a.png`] }), ctx({}, fake.apiKey, fetchReference))
       expect(fake.requests[0]?.files).toHaveLength(1)
+      // The same URL under the default policy is refused by the SSRF guard, before anything is sent upstream.
+      const guarded = createFetchReference({ policy: { allowPrivate: false } })
+      const e = await expectProviderError(provider.submit(job({ referenceImageUrls: [`http://127.0.0.1:${port}/a.png`] }), ctx({}, fake.apiKey, guarded)))
+      expect({ kind: e.kind, code: e.code }).toEqual({ kind: 'user', code: 'reference_unavailable' })
+      expect(fake.requests).toHaveLength(1)
     } finally {
       cdn.closeAllConnections()
       cdn.close()
     }
   })
 
+  it('never fetches a reference without a fetcher: the step fails as misconfigured', async () => {
+    const e = await expectProviderError(provider.submit(job({ referenceImageUrls: ['https://cdn.example/x'] }), ctx()))
+    expect(e.kind).toBe('config')
+    expect(fake.requests).toHaveLength(0)
+  })
+
   it('fails as reference_unavailable when a reference is not an image', async () => {
-    const e = await expectProviderError(provider.submit(job({ referenceImageUrls: ['https://cdn.example/x'] }), ctx({ fetchBytes: async () => ({ bytes: new Uint8Array([1, 2, 3]), mime: 'text/html' }) })))
+    const e = await expectProviderError(provider.submit(job({ referenceImageUrls: ['https://cdn.example/x'] }), ctx({}, fake.apiKey, async () => ({ bytes: new Uint8Array([1, 2, 3]), mime: 'text/html' }))))
     expect({ kind: e.kind, code: e.code }).toEqual({ kind: 'user', code: 'reference_unavailable' })
     expect(fake.requests).toHaveLength(0)
   })

@@ -1,8 +1,6 @@
-import { AppError } from '../../../errors.js'
 import { promptModeFromFlag } from '../../../prompts/prompt-config.js'
-import { parseSize } from './size.js'
+import { sizeInput } from './routes/submit.js'
 import type { ImageInput, VideoInput } from '../../../catalog/validate.js'
-import type { JobType } from '../../../domain/params.js'
 import type { z } from 'zod'
 import type { ImageGenerateBody, VideoGenerateBody } from './schemas.js'
 
@@ -12,13 +10,6 @@ export interface NativeTranslated<I> {
   input: I
   fields: Record<string, string>
   promptMode: unknown
-}
-
-function sizeInput(type: JobType, size: string | undefined): { aspectRatio?: string; resolution?: string } {
-  if (size === undefined) return {}
-  const parsed = parseSize(type, size)
-  if (!parsed) throw new AppError('invalid_request', '`size` must look like 16:9_SMALL (ratio, then SMALL, MEDIUM or LARGE)', { field: 'size' })
-  return parsed
 }
 
 /** `POST /v1/images/generate` → canonical image input. */

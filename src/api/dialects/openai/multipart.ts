@@ -182,6 +182,9 @@ export function multipartReader(config: Config, fileFields: FileFields): preHand
           const file = path.join(spool, randomUUID())
           temps.push(file)
           const m = meter(field, config, total)
+          // A body cut off inside this part: the parser already destroyed its stream, and a
+          // pipeline from a destroyed stream never settles.
+          if (part.file.destroyed) throw new AppError('invalid_request', 'The multipart/form-data body ends inside a file part.', { field: 'body' })
           await pipeline(part.file, m.stream, createWriteStream(file))
           // Busboy truncates at its cap and may only say so on the next part: check here too.
           if (part.file.truncated) throw multipartError({ code: 'FST_REQ_FILE_TOO_LARGE' }, field, config)
