@@ -162,6 +162,9 @@ describe('POST /v1/quote', () => {
     const dur = await quote('/api/v1/jobs/createTask', { model: 'seedance2', inputs: { prompt: 'a calm lake', duration: 'forever' } })
     expect(dur.json().error).toMatchObject({ field: 'inputs.duration' })
     expect((await h.app.inject({ method: 'POST', url: '/v1/quote?for=/v1/videos/generate', payload: { prompt: 'x' } })).statusCode).toBe(401)
+    // No `for`: the dialect's submit route for the body's model type (native by default).
+    const inferred = await h.app.inject({ method: 'POST', url: '/v1/quote', headers: c.auth, payload: { model: 'nano-banana-pro', prompt: 'a red fox' } })
+    expect(inferred.json()).toMatchObject({ credits: 20, dialect: 'native', for: '/v1/images/generate' })
   })
 })
 
