@@ -79,10 +79,12 @@ export function registerBillingRoutes(app: FastifyInstance, deps: AppDeps, billi
       responses: {
         200: { description: 'Applied (or applied before)', schema: WebhookAck },
         400: 'bad or missing Stripe-Signature: nothing applied',
-        503: 'Stripe is not configured, or the event names a payment not recorded yet (Stripe resends it)',
+        404: 'Stripe is not configured on this server',
+        503: 'the event names a payment not recorded yet (Stripe resends it)',
       },
       async handler({ req }) {
-        if (!billing.events) throw new AppError('service_unavailable', 'Stripe is not configured on this server (REELAY_STRIPE_SECRET_KEY, REELAY_STRIPE_WEBHOOK_SECRET).')
+        // Not configured: as far as anyone can tell, there is no such endpoint here.
+        if (!billing.events) throw new AppError('not_found', 'No Stripe webhook on this server: REELAY_STRIPE_SECRET_KEY and REELAY_STRIPE_WEBHOOK_SECRET are not set.')
         const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
         const sig = req.headers['stripe-signature']
         const event = billing.events.verify(raw, typeof sig === 'string' ? sig : undefined)
