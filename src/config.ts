@@ -78,6 +78,22 @@ export const configSchema = z.object({
   REELAY_CHANNELS_FILE: z.string().optional(),
   /** US dollars per credit, used where an API shows prices in USD. (Default: 0.0025) */
   REELAY_CREDIT_USD: z.coerce.number().positive().default(0.0025),
+  /** ISO 4217 currency prices and packs are shown and sold in. (Default: USD) */
+  REELAY_CURRENCY: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 code such as USD or EUR')
+    .default('USD')
+    .transform((v) => v.toUpperCase()),
+  /** Credits one unit of REELAY_CURRENCY buys, for showing prices in money. (Default: 1 / REELAY_CREDIT_USD, i.e. 400) */
+  REELAY_CREDITS_PER_UNIT: z.coerce.number().positive().optional(),
+  /** Stripe secret key (sk_…); without it Checkout and subscriptions are off and redeem codes are the only top-up. (Default: unset) */
+  REELAY_STRIPE_SECRET_KEY: z.string().optional(),
+  /** Signing secret (whsec_…) of the Stripe webhook endpoint `/billing/stripe/webhook`. (Default: unset) */
+  REELAY_STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  /** Base URL of the Stripe API, for a local stand-in in tests. (Default: https://api.stripe.com) */
+  REELAY_STRIPE_API_URL: z.string().url().default('https://api.stripe.com'),
+  /** Where Stripe Checkout sends the customer back to; `{result}` becomes success or cancel. (Default: PUBLIC_URL/wallet?checkout={result}) */
+  REELAY_CHECKOUT_RETURN_URL: z.string().optional(),
   /** Plan given to accounts created without one. (Default: default) */
   REELAY_DEFAULT_PLAN: z.string().default('default'),
   /** Hours an Idempotency-Key is remembered. (Default: 24) */

@@ -17,6 +17,7 @@ export const errorTable = {
   },
   job_not_cancellable: { status: 409, message: 'The job has already finished and cannot be cancelled.' },
   too_many_keys: { status: 409, message: 'The account already has the maximum number of active API keys.' },
+  code_not_redeemable: { status: 409, message: 'The redeem code was already used, has expired, or this account already redeemed one of its batch.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'The Content-Type is not supported for this endpoint.' },
   rate_limited: { status: 429, message: 'The request exceeded the current rate limit for the plan.' },

@@ -12,6 +12,8 @@ import { registerMetrics } from './metrics-route.js'
 import { registerOpenApiRoutes } from './openapi-routes.js'
 import { nativeDialect } from './dialects/native/index.js'
 import { DIALECTS } from './dialects/index.js'
+import { registerBillingRoutes } from './billing/routes.js'
+import { createBilling } from '../billing/index.js'
 import { registerAccountRoutes } from './account/index.js'
 import { registerAdminRoutes } from './admin/index.js'
 import type { AppDeps } from './deps.js'
@@ -79,6 +81,11 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
   if (opts.responseCheck) checkResponses(app, DIALECTS, opts.responseCheck)
   // Each dialect is its own plugin scope: its errors, its 404s, its authentication.
   for (const d of DIALECTS) await registerDialect(app, d, deps, errors)
+  // Billing routes answer in the native shape (prices, quotes, redeem, Stripe's webhook).
+  await app.register(async (scope) => {
+    useDialectErrorHandler(scope, errors, nativeDialect)
+    registerBillingRoutes(scope, deps, createBilling(deps))
+  })
   // The session APIs: native error shape, and never cached (they carry CSRF tokens and balances).
   for (const routes of [registerAccountRoutes, registerAdminRoutes]) {
     await app.register(async (scope) => {

@@ -33,8 +33,28 @@ export const priceBookSchema = z.object({
       maxActiveJobs: z.number().int().positive(),
       /** Credits an account may spend per calendar month (UTC); null for no quota. */
       monthlyCreditQuota: z.number().int().positive().nullable(),
+      /** Credits granted each paid month of a subscription to this plan. */
+      monthlyCredits: z.number().int().nonnegative().default(0),
+      /** Monthly price in the currency's minor unit (cents); null: not sold as a subscription. */
+      price: z.number().int().positive().nullable().default(null),
     }),
   ),
+  /** One-time top-up packs sold through Stripe Checkout: credits for a price in minor units. */
+  packs: z
+    .record(
+      z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/),
+      z.object({
+        name: z.string(),
+        credits: z.number().int().positive(),
+        price: z.number().int().positive(),
+        /** ISO 4217; the operator's REELAY_CURRENCY when absent. */
+        currency: z
+          .string()
+          .regex(/^[A-Za-z]{3}$/)
+          .optional(),
+      }),
+    )
+    .default({}),
 })
 
 export type PriceBook = z.infer<typeof priceBookSchema>
@@ -56,8 +76,12 @@ export const DEFAULT_PRICES: PriceBook = {
   },
   prompt: { translate: 0, enhance: 0 },
   plans: {
-    default: { name: 'Default', requestsPerMinute: 60, maxActiveJobs: 3, monthlyCreditQuota: null },
-    pro: { name: 'Pro', requestsPerMinute: 600, maxActiveJobs: 20, monthlyCreditQuota: null },
+    default: { name: 'Default', requestsPerMinute: 60, maxActiveJobs: 3, monthlyCreditQuota: null, monthlyCredits: 0, price: null },
+    pro: { name: 'Pro', requestsPerMinute: 600, maxActiveJobs: 20, monthlyCreditQuota: null, monthlyCredits: 20_000, price: 4_900 },
+  },
+  packs: {
+    starter: { name: 'Starter', credits: 2_000, price: 500 },
+    studio: { name: 'Studio', credits: 10_000, price: 2_250 },
   },
 }
 

@@ -23,6 +23,7 @@ import { countActiveOnChannel } from '../store/jobs/index.js'
 import { parseCredits } from '../domain/credits.js'
 import { PROMPT_MODES } from '../prompts/prompt-config.js'
 import { registerCustomerCommands } from './customer/index.js'
+import { registerBillingCommands } from './billing-commands.js'
 
 const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString())
 
@@ -30,7 +31,7 @@ const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString(
  * A credit amount as an operator types it: plain digits, `min` to the maximum balance. Parsed
  * in the action rather than by commander, so a bad value is one line of error, not the help.
  */
-function creditsArg(env: CliIo['env'], name: string, v: string, min: number): number {
+export function creditsArg(env: CliIo['env'], name: string, v: string, min: number): number {
   const r = parseCredits(v, { min, max: loadConfig(env).REELAY_MAX_BALANCE })
   if (!r.ok) throw new AppError('invalid_request', `${name} ${r.reason}`, { field: name })
   return r.value
@@ -41,7 +42,7 @@ function creditsArg(env: CliIo['env'], name: string, v: string, min: number): nu
  * goes through the same modules, and so the same transactions (BEGIN IMMEDIATE on SQLite), as
  * the server's: safe to run beside a live server.
  */
-async function withAccounts<T>(io: CliIo, fn: (a: ReturnType<typeof createAccounts>, ctx: { store: ReturnType<typeof openStore> }) => Promise<T>, opts: AccountsOptions = {}): Promise<T> {
+export async function withAccounts<T>(io: CliIo, fn: (a: ReturnType<typeof createAccounts>, ctx: { store: ReturnType<typeof openStore> }) => Promise<T>, opts: AccountsOptions = {}): Promise<T> {
   const config = loadConfig(io.env)
   const store = openStore({
     databaseUrl: config.DATABASE_URL,
@@ -330,5 +331,6 @@ export function buildCli(io: CliIo): Command {
 
   // login, video, image, jobs, usage, quote: a customer's commands, over the API.
   registerCustomerCommands(program, io)
+  registerBillingCommands(program, io)
   return program
 }

@@ -27,6 +27,7 @@ import type { ReferenceIntake } from './references/intake.js'
 import type { VideoParams } from '../domain/params.js'
 import { DEFAULT_PROMPT_CONFIG, PROMPT_MODES, resolvePromptMode, type PromptConfig, type PromptMode } from '../prompts/prompt-config.js'
 import { promptSurcharge, startRecord } from '../prompts/pipeline.js'
+import { assertCanSpend, noticeLowBalance } from '../billing/account-state.js'
 
 export interface SubmitRequest {
   auth: AuthContext
@@ -241,6 +242,7 @@ export function createJobService(deps: JobServiceDeps) {
           const replay = await replayOf(trx, req, key, now, true)
           if (replay) return { job: replay, replay: true }
         }
+        await assertCanSpend(trx, req.auth.accountId)
         const plan = planOf(prices, req.auth.plan)
         if ((await countActiveJobs(trx, req.auth.accountId)) >= plan.maxActiveJobs) {
           throw new AppError('concurrency_limited', `At most ${plan.maxActiveJobs} jobs may be active at once on the ${plan.name} plan; wait for one to finish.`, { retryAfterSec: 5 })
@@ -300,6 +302,7 @@ export function createJobService(deps: JobServiceDeps) {
           const available = f?.available ?? 0
           throw new AppError('insufficient_credits', `This job costs ${price} credits but only ${available} are available.`, { details: { requiredCredits: price, availableCredits: available } })
         }
+        await noticeLowBalance(trx, req.auth.accountId, now)
         if (key !== undefined) {
           await trx
             .insertInto('idempotencyKeys')
@@ -427,9 +430,15 @@ export function createJobService(deps: JobServiceDeps) {
     await deleteJobInputs(db, deps.storage, id, deps.onInputDeleted)
   }
 
-  /** Prices a request without submitting it (for quotes and dialects that show a price). */
-  function quote(type: JobType, modelName: string | undefined, req: SubmitRequest): number {
-    return validate(type, modelName, req).price
+  /**
+   * Validates and prices a request exactly as `submit` would hold it (prompt surcharge included),
+   * writing and holding nothing: quotes. References whose kind only their bytes tell (001
+   * `media_urls`) are not fetched, so they price as the images they are taken for here.
+   */
+  async function quote(req: SubmitRequest): Promise<{ model: CatalogModel; params: CanonicalParams; price: number; promptSurcharge: number }> {
+    const checked = validate(req.type, req.model, req)
+    const prompt = await promptPlan(req, checked.model, checked.params.prompt)
+    return { model: checked.model, params: checked.params, price: checked.price + prompt.surcharge, promptSurcharge: prompt.surcharge }
   }
 
   return { checkUrl: webhookUrlRule, submit, get, existsElsewhere, list, cancel, remove, waitForTerminal, resultOutputs, verifiedResultOutputs, usage: (auth: AuthContext) => usageOf(db, prices, clock.now(), auth), sweepIdempotencyKeys, quote, storage: deps.storage, files: deps.files, uploads: deps.uploads }

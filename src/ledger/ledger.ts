@@ -86,6 +86,16 @@ export const ledger = {
     return true
   },
 
+  /**
+   * Takes back credits that were paid for and then refunded or disputed. Unlike `adjust` it may
+   * take the balance below zero, by at most `amount`: the credits may already be spent, and the
+   * debt is the refund's, not the customer's next job's (billing flags the account meanwhile).
+   */
+  async debit(trx: Db, accountId: string, amount: number, note: string, now: number): Promise<void> {
+    await trx.updateTable('accounts').set({ balance: sql`balance - ${amount}` }).where('id', '=', accountId).execute()
+    await insertEntry(trx, accountId, null, 'adjust', -amount, note, now)
+  },
+
   async figures(db: Db, accountId: string): Promise<AccountFigures | undefined> {
     const row = await db.selectFrom('accounts').select(['balance', 'reserved']).where('id', '=', accountId).executeTakeFirst()
     return row && { balance: row.balance, reserved: row.reserved, available: row.balance - row.reserved }

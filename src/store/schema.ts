@@ -178,6 +178,81 @@ export interface JobInputsTable {
   createdAt: number
 }
 
+export interface RedeemBatchesTable {
+  id: string
+  credits: number
+  count: number
+  expiresAt: number | null
+  onePerAccount: number
+  note: string | null
+  createdAt: number
+}
+
+/** A redeem code by its SHA-256 only; `prefix` (its first characters) lets an operator find it. */
+export interface RedeemCodesTable {
+  hash: string
+  batchId: string
+  prefix: string
+  redeemedBy: string | null
+  redeemedAt: number | null
+}
+
+export interface RedeemClaimsTable {
+  batchId: string
+  accountId: string
+  createdAt: number
+}
+
+export interface StripeEventsTable {
+  id: string
+  type: string
+  accountId: string | null
+  outcome: string
+  createdAt: number
+}
+
+export interface BillingPurchasesTable {
+  paymentIntent: string
+  checkoutSession: string
+  accountId: string
+  packId: string
+  credits: number
+  /** What the customer paid, in the currency's minor unit. */
+  amount: number
+  currency: string
+  /** Credits already taken back by refunds and disputes. */
+  debited: number
+  createdAt: number
+}
+
+export interface BillingSubscriptionsTable {
+  id: string
+  accountId: string
+  planId: string
+  status: string
+  currentPeriodEnd: number | null
+  endedAt: number | null
+  updatedAt: number
+}
+
+export interface BillingInvoicesTable {
+  id: string
+  accountId: string
+  subscriptionId: string
+  credits: number
+  createdAt: number
+}
+
+export interface BillingAccountsTable {
+  accountId: string
+  stripeCustomer: string | null
+  flag: 'refund' | 'dispute' | null
+  flaggedAt: number | null
+  lowBalanceThreshold: number | null
+  lowBalanceSentAt: number | null
+  updatedAt: number
+}
+
 export interface MetaTable {
   key: string
   value: string
@@ -270,6 +345,14 @@ export interface Database {
   meta: MetaTable
   uploads: UploadsTable
   jobInputs: JobInputsTable
+  redeemBatches: RedeemBatchesTable
+  redeemCodes: RedeemCodesTable
+  redeemClaims: RedeemClaimsTable
+  stripeEvents: StripeEventsTable
+  billingPurchases: BillingPurchasesTable
+  billingSubscriptions: BillingSubscriptionsTable
+  billingInvoices: BillingInvoicesTable
+  billingAccounts: BillingAccountsTable
   users: UsersTable
   accountMembers: AccountMembersTable
   sessions: SessionsTable

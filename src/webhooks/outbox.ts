@@ -1,6 +1,6 @@
 import { newId } from '../domain/ids.js'
 import type { Kysely } from 'kysely'
-import type { Database, JobsTable } from '../store/schema.js'
+import type { Database, JobsTable, WebhookDeliveriesTable } from '../store/schema.js'
 
 export type WebhookEvent = 'job.succeeded' | 'job.failed' | 'job.cancelled' | 'job.progress'
 
@@ -22,25 +22,20 @@ export async function enqueueWebhook(trx: Kysely<Database>, job: Pick<JobsTable,
     url = ep.url
     target = 'key'
   } else if (event === 'job.progress') return
+  await queueDelivery(trx, { jobId: job.id, accountId: job.accountId, apiKeyId: job.apiKeyId, event, url, target, payload: null }, now)
+}
+
+/**
+ * Inserts one pending delivery. `payload` null: rendered from the job by its dialect on the first
+ * attempt; given: sent as it is (events that are not a job's, such as `balance.low`).
+ */
+export async function queueDelivery(
+  trx: Kysely<Database>,
+  d: Pick<WebhookDeliveriesTable, 'jobId' | 'accountId' | 'apiKeyId' | 'event' | 'url' | 'target' | 'payload'>,
+  now: number,
+): Promise<void> {
   await trx
     .insertInto('webhookDeliveries')
-    .values({
-      id: newId('whk', now),
-      jobId: job.id,
-      accountId: job.accountId,
-      apiKeyId: job.apiKeyId,
-      event,
-      url,
-      target,
-      payload: null,
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: now,
-      leaseOwner: null,
-      leaseExpiresAt: null,
-      lastStatus: null,
-      createdAt: now,
-      deliveredAt: null,
-    })
+    .values({ id: newId('whk', now), ...d, status: 'pending', attempts: 0, nextAttemptAt: now, leaseOwner: null, leaseExpiresAt: null, lastStatus: null, createdAt: now, deliveredAt: null })
     .execute()
 }

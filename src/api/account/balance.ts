@@ -3,6 +3,7 @@ import { BalanceSchema } from './responses.js'
 import { AccountParams } from './schemas.js'
 import { requireSession, sessionOf } from './session-auth.js'
 import { ledger } from '../../ledger/ledger.js'
+import { billingState } from '../../billing/account-state.js'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../deps.js'
 
@@ -19,8 +20,8 @@ export function registerBalance(app: FastifyInstance, deps: AppDeps): void {
       await deps.people.teams.requireRole(sessionOf(req).user.id, params.accountId)
       const acct = await deps.store.db.selectFrom('accounts').select('plan').where('id', '=', params.accountId).executeTakeFirstOrThrow()
       const f = (await ledger.figures(deps.store.db, params.accountId))!
-      // flagged and lowBalanceThreshold are the billing module's; neutral until it sets them.
-      return { accountId: params.accountId, plan: acct.plan, ...f, flagged: false, lowBalanceThreshold: null }
+      const billing = await billingState(deps.store.db, params.accountId)
+      return { accountId: params.accountId, plan: acct.plan, ...f, flagged: billing.flagged, lowBalanceThreshold: billing.lowBalanceThreshold }
     },
   })
 }

@@ -77,6 +77,8 @@ export function routeTree(app: FastifyInstance): { method: string; url: string }
   return out
 }
 
+const DIALECT_NAMES = new Set<string>(['native', 'tasks', 'jobs', 'open', 'openai'])
+
 export async function discoverRoutes(app: FastifyInstance): Promise<FuzzRoute[]> {
   const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
     paths: Record<string, Record<string, { tags: string[]; security?: unknown[]; parameters: { name: string; in: string; required: boolean; schema: JsonSchema }[]; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>>
@@ -89,7 +91,8 @@ export async function discoverRoutes(app: FastifyInstance): Promise<FuzzRoute[]>
       routes.push({
         method: method.toUpperCase(),
         url: p.replace(/\{(\w+)\}/g, ':$1'),
-        dialect: op.tags[0] as DialectName,
+        // Routes outside the dialects (account, admin, billing) answer in the native shape.
+        dialect: (DIALECT_NAMES.has(op.tags[0]!) ? op.tags[0] : 'native') as DialectName,
         public: Array.isArray(op.security) && op.security.length === 0,
         ...(body ? { body } : {}),
         query: op.parameters.filter((x) => x.in === 'query').map((x) => ({ name: x.name, required: x.required, schema: x.schema })),

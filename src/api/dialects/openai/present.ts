@@ -24,6 +24,7 @@ const ERRORS: Record<ErrorCode, { status: number; type: string; code: string | n
   idempotency_conflict: { status: 409, type: 'invalid_request_error', code: 'idempotency_conflict' },
   job_not_cancellable: { status: 409, type: 'invalid_request_error', code: 'conflict' },
   too_many_keys: { status: 409, type: 'invalid_request_error', code: 'conflict' },
+  code_not_redeemable: { status: 409, type: 'invalid_request_error', code: 'conflict' },
   payload_too_large: { status: 413, type: 'invalid_request_error', code: 'payload_too_large' },
   unsupported_media_type: { status: 415, type: 'invalid_request_error', code: 'unsupported_media_type' },
   rate_limited: { status: 429, type: 'requests', code: 'rate_limit_exceeded' },

@@ -36,6 +36,7 @@ const CODE_MAP: Record<ErrorCode, TaskErrorCode> = {
   idempotency_conflict: 'idempotency_conflict',
   job_not_cancellable: 'invalid_request',
   too_many_keys: 'invalid_request',
+  code_not_redeemable: 'invalid_request',
   payload_too_large: 'invalid_request',
   unsupported_media_type: 'invalid_request',
   rate_limited: 'rate_limited',

@@ -1,18 +1,15 @@
 import { z } from 'zod'
-import { invalid } from '../../../../errors.js'
 import { chargedCredits } from '../../../../ledger/job-charges.js'
 import { authOf } from '../../../plugins/auth.js'
 import { defineRoute } from '../../../route.js'
-import { GenerationBody, OPEN_DEFAULT_MODEL, unknownField } from '../schemas.js'
+import { GenerationBody } from '../schemas.js'
+import { openVideoInput } from '../translate.js'
 import { presentGeneration } from '../present.js'
 import { JobStatusSchema, NullableIsoTime } from '../../response-schemas.js'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../../../deps.js'
 
 export const D = 'open'
-
-/** Canonical field → this API's field, so catalog errors name what the client sent (the others match). */
-const FIELDS = { durationSec: 'duration', firstFrameUrl: 'imageUrl', lastFrameUrl: 'endImageUrl' }
 
 export const CreateGenerationResponse = z.object({
   success: z.literal(true),
@@ -24,28 +21,6 @@ export const CreateGenerationResponse = z.object({
 })
 export type CreateGenerationRequest = z.input<typeof GenerationBody>
 export type CreateGenerationResponse = z.output<typeof CreateGenerationResponse>
-
-/** The body in canonical form (model, input, and the body's name for each canonical field): what submit and a quote take. */
-export function generationInput(body: GenerationBody) {
-  return {
-    model: body.model ?? OPEN_DEFAULT_MODEL,
-    input: {
-      prompt: body.prompt,
-      durationSec: body.duration,
-      aspectRatio: body.aspectRatio,
-      resolution: body.resolution,
-      firstFrameUrl: body.imageUrl,
-      lastFrameUrl: body.endImageUrl,
-      referenceImageUrls: body.referenceImageUrls,
-      referenceVideoUrls: body.referenceVideoUrls,
-      referenceAudioUrls: body.referenceAudioUrls,
-      generateAudio: body.generateAudio,
-      seed: body.seed,
-      cameraFixed: body.cameraFixed,
-    },
-    fields: FIELDS,
-  }
-}
 
 /** `POST /api/open/v1/video/generations`. */
 export function registerCreateGeneration(app: FastifyInstance, deps: AppDeps): void {
@@ -60,16 +35,12 @@ export function registerCreateGeneration(app: FastifyInstance, deps: AppDeps): v
     example: { model: 'seedance-2.0', prompt: 'a koi pond in the rain, close-up', duration: 5, aspectRatio: '16:9', resolution: '720p' } satisfies CreateGenerationRequest,
     responses: { 200: { description: 'The accepted task', schema: CreateGenerationResponse }, 402: 'insufficient_credits', 429: 'rate_limited' },
     async handler({ body, req, idempotency }): Promise<CreateGenerationResponse> {
-      const unknown = unknownField(req.body)
-      if (unknown) {
-        throw invalid(unknown.field, `is not a field of this API${unknown.suggestion ? `; did you mean \`${unknown.suggestion}\`?` : ''}`)
-      }
       const { job } = await deps.jobs.submit({
         auth: authOf(req),
         requestId: req.id,
         dialect: D,
         type: 'video',
-        ...generationInput(body),
+        ...openVideoInput(body, req.body),
         ...idempotency.claim(),
         webhookUrl: body.webhookUrl,
       })
