@@ -259,6 +259,9 @@ describe('formatError maps every internal code onto the 001 table', () => {
       uri_too_long: 'invalid_request',
       expectation_failed: 'invalid_request',
       headers_too_large: 'invalid_request',
+      code_not_redeemable: 'invalid_request',
+      csrf_failed: 'unauthorized',
+      login_locked: 'rate_limited',
     }
     for (const code of Object.keys(errorTable) as (keyof typeof errorTable)[]) {
       const { status, body } = tasksDialect.formatError(new AppError(code), 'req_1') as { status: number; body: { error: { code: string; requestId: string } } }
