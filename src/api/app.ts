@@ -6,6 +6,7 @@ import { NEVER_SHED, registerLoadShedding, type SheddingOptions } from './plugin
 import { registerFilesRoute } from './files-route.js'
 import { registerCallbackRoute } from './callbacks-route.js'
 import { registerMetrics } from './metrics-route.js'
+import { mediaOriginsFor, registerDashboardRoute } from './dashboard-route.js'
 import { buildOpenApi } from './openapi.js'
 import { nativeDialect } from './dialects/native/index.js'
 import { DIALECTS } from './dialects/index.js'
@@ -89,6 +90,8 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
     }
   })
   app.get('/openapi.json', async () => buildOpenApi(app.openApiOperations, config.publicUrl, VERSION))
+  // Last: its page fallback only takes what no route above answers.
+  registerDashboardRoute(app, { mediaOrigins: mediaOriginsFor(config) })
   return app
 }
 

@@ -1,0 +1,7 @@
+import { PageHeader } from '../../components/ui'
+import { useT } from '../../i18n/i18n'
+
+export function OperatorChannelsPage() {
+  const t = useT()
+  return <PageHeader title={t('common.loading')} />
+}
