@@ -12,7 +12,7 @@ export default defineConfig({
     // No inline <script> for the CSP: the module preload polyfill would be one.
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
-    chunkSizeWarningLimit: 400,
+    chunkSizeWarningLimit: 600,
     reportCompressedSize: false,
     rollupOptions: {
       // Radix marks its modules "use client" for server components; a SPA bundle ignores that.

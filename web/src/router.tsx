@@ -1,5 +1,4 @@
 import { createRootRoute, createRoute, createRouter, lazyRouteComponent, Outlet, type AnyRoute } from '@tanstack/react-router'
-import type { ComponentType } from 'react'
 import { AppLayout } from './components/layout'
 import { NotFound } from './pages/not-found'
 
@@ -7,7 +6,7 @@ const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFou
 
 // Signed-out pages: first operator setup, sign in, sign up (open or with an invite), reset.
 // Each page is its own chunk, fetched when first visited (or hovered: preload on intent).
-const page = <const P extends string, R extends AnyRoute>(path: P, load: () => Promise<Record<string, ComponentType>>, name: string, parent: R) =>
+const page = <const P extends string, R extends AnyRoute, M extends Record<string, unknown>>(path: P, load: () => Promise<M>, name: keyof M & string, parent: R) =>
   createRoute({ getParentRoute: () => parent, path, component: lazyRouteComponent(load, name) })
 
 const setupRoute = page('/setup', () => import('./pages/auth'), 'SetupPage', rootRoute)

@@ -146,3 +146,43 @@ export function MoreButton({ hasMore, loading, onMore }: { hasMore: boolean; loa
     </Button>
   )
 }
+
+export interface Column {
+  label: string
+  /** Right-aligned figures. */
+  num?: boolean
+  /** Read out but not shown (an actions column). */
+  hidden?: boolean
+}
+
+/** A table with a caption for screen readers; below 760 px each row stacks as a card. */
+export function DataTable({ caption, columns, children }: { caption: string; columns: Array<Column | string | false>; children: ReactNode }) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption className="sr-only">{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((c, i) => {
+              if (c === false) return null
+              const col = typeof c === 'string' ? { label: c } : c
+              return (
+                <th key={i} scope="col" className={col.num ? 'num' : undefined}>
+                  {col.hidden ? <span className="sr-only">{col.label}</span> : col.label}
+                </th>
+              )
+            })}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  )
+}
+
+/** A list's loading and empty states, so each page only says what a row looks like. */
+export function ListState({ pending, count, empty, children }: { pending: boolean; count: number; empty: string; children: ReactNode }) {
+  if (pending) return <Loading />
+  if (count === 0) return <Empty>{empty}</Empty>
+  return <>{children}</>
+}

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { call, get } from '../api/client'
 import type { ApiKey, CreatedKey, WebhookSetting } from '../api/contract'
-import { Button, Card, CopyButton, Empty, ErrorNote, Field, Loading, Modal, PageHeader, When } from '../components/ui'
+import { ListState, DataTable, Button, Card, CopyButton, Empty, ErrorNote, Field, Loading, Modal, PageHeader, When } from '../components/ui'
 import { CurlExample } from '../components/curl'
 import { useT } from '../i18n/i18n'
 
@@ -146,62 +146,41 @@ export function KeysPage() {
       </PageHeader>
       <p className="muted">{t('keys.intro', { max: MAX_KEYS, count: active.length })}</p>
       <ErrorNote error={keys.error} />
-      {keys.isPending ? (
-        <Loading />
-      ) : list.length === 0 ? (
-        <Empty>{t('keys.empty')}</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">{t('keys.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('keys.name')}</th>
-                <th scope="col">{t('keys.prefix')}</th>
-                <th scope="col">{t('keys.created')}</th>
-                <th scope="col">{t('keys.lastUsed')}</th>
-                <th scope="col">{t('keys.webhook')}</th>
-                <th scope="col">
-                  <span className="sr-only">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((k) => (
-                <tr key={k.id} className={k.revokedAt ? 'revoked' : ''}>
-                  <td data-label={t('keys.name')}>{k.name ?? '—'}</td>
-                  <td data-label={t('keys.prefix')}>
-                    <code>{k.prefix}</code>
-                  </td>
-                  <td data-label={t('keys.created')}>
-                    <When at={k.createdAt} />
-                  </td>
-                  <td data-label={t('keys.lastUsed')}>
-                    <When at={k.lastUsedAt} />
-                  </td>
-                  <td data-label={t('keys.webhook')} className="ellipsis">
-                    {k.webhook?.url ?? '—'}
-                  </td>
-                  <td className="row-actions">
-                    {k.revokedAt ? (
-                      <span className="badge badge-cancelled">{t('keys.revoked')}</span>
-                    ) : (
-                      <>
-                        <Button variant="secondary" onClick={() => setHook(k)} aria-label={t('keys.webhookFor', { name: k.name ?? k.prefix })}>
-                          {t('keys.webhook')}
-                        </Button>
-                        <Button variant="danger" onClick={() => setRevoking(k)} aria-label={t('keys.revokeNamed', { name: k.name ?? k.prefix })}>
-                          {t('keys.revoke')}
-                        </Button>
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListState pending={keys.isPending} count={list.length} empty={t('keys.empty')}>
+        <DataTable caption={t('keys.title')} columns={[t('keys.name'), t('keys.prefix'), t('keys.created'), t('keys.lastUsed'), t('keys.webhook'), { label: t('common.actions'), hidden: true }]}>
+          {list.map((k) => (
+            <tr key={k.id} className={k.revokedAt ? 'revoked' : ''}>
+              <td data-label={t('keys.name')}>{k.name ?? '—'}</td>
+              <td data-label={t('keys.prefix')}>
+                <code>{k.prefix}</code>
+              </td>
+              <td data-label={t('keys.created')}>
+                <When at={k.createdAt} />
+              </td>
+              <td data-label={t('keys.lastUsed')}>
+                <When at={k.lastUsedAt} />
+              </td>
+              <td data-label={t('keys.webhook')} className="ellipsis">
+                {k.webhook?.url ?? '—'}
+              </td>
+              <td className="row-actions">
+                {k.revokedAt ? (
+                  <span className="badge badge-cancelled">{t('keys.revoked')}</span>
+                ) : (
+                  <>
+                    <Button variant="secondary" onClick={() => setHook(k)} aria-label={t('keys.webhookFor', { name: k.name ?? k.prefix })}>
+                      {t('keys.webhook')}
+                    </Button>
+                    <Button variant="danger" onClick={() => setRevoking(k)} aria-label={t('keys.revokeNamed', { name: k.name ?? k.prefix })}>
+                      {t('keys.revoke')}
+                    </Button>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </ListState>
       {hook ? <WebhookDialog apiKey={hook} onClose={() => setHook(null)} /> : null}
       <Modal open={!!revoking} onOpenChange={(o) => !o && setRevoking(null)} title={t('keys.revokeTitle')} description={t('keys.revokeWarn', { name: revoking?.name ?? revoking?.prefix ?? '' })}>
         <ErrorNote error={revoke.error} />
