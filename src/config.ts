@@ -144,6 +144,16 @@ export const configSchema = z.object({
   REELAY_REFERENCE_ACCOUNT_CONCURRENCY: int(4, 1),
   /** Seconds a fetched reference URL is reused without downloading it again. (Default: 600) */
   REELAY_REFERENCE_CACHE_SECONDS: int(600, 0),
+  /** Who may create a user: open (anyone), invite (an invite token) or closed; an operator can change it at run time. (Default: invite) */
+  REELAY_SIGNUP_MODE: z.enum(['open', 'invite', 'closed']).default('invite'),
+  /** Hours a dashboard sign-in lasts. (Default: 336) */
+  REELAY_SESSION_TTL_HOURS: int(336, 1),
+  /** Failed sign-ins for one email, within the lockout window, before it is locked. (Default: 5) */
+  REELAY_LOGIN_MAX_FAILURES: int(5, 1),
+  /** Minutes a locked email must wait (and the window failures are counted in). (Default: 15) */
+  REELAY_LOGIN_LOCKOUT_MINUTES: int(15, 1),
+  /** scrypt cost of password hashes as log2(N), with r=8, p=1; 16 uses 64 MiB per hash. (Default: 16) */
+  REELAY_PASSWORD_SCRYPT_COST: z.coerce.number().int().min(10).max(20).default(16),
 })
 
 export type Config = Readonly<

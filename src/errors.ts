@@ -29,6 +29,8 @@ export const errorTable = {
   uri_too_long: { status: 414, message: 'The request URL (or one of its path segments) is too long.' },
   expectation_failed: { status: 417, message: 'Only `Expect: 100-continue` is supported.' },
   headers_too_large: { status: 431, message: 'The request headers are too large.' },
+  csrf_failed: { status: 403, message: 'The `x-csrf-token` header is missing or does not match the session.' },
+  login_locked: { status: 429, message: 'Too many failed sign-ins for this email; wait before trying again.' },
   reference_unavailable: { status: 400, message: 'A reference URL could not be fetched: it timed out, or its server failed or could not be reached.' },
 } as const satisfies Record<string, { status: number; message: string }>
 

@@ -2,6 +2,7 @@ import os from 'node:os'
 import path from 'node:path'
 import pino from 'pino'
 import { createAccounts } from './accounts/accounts.js'
+import { createPeople } from './accounts/people.js'
 import { loadPriceBook } from './catalog/prices.js'
 import { systemClock, type Clock } from './domain/clock.js'
 import { createJobService } from './jobs/job-service.js'
@@ -237,7 +238,22 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   const callbacks = createCallbackHandler({ store, router, clock, onHint: () => worker?.wake(), log })
   const deliveryLog = createDeliveryLog(store, clock, () => dispatcher.wake())
   const redisLimiter = config.REDIS_URL ? await (await import('./api/redis-limiter.js')).createRedisLimiter(config.REDIS_URL) : null
-  const appDeps: AppDeps = { config, clock, store, accounts, jobs, prices, limiter: redisLimiter ?? createMemoryLimiter(), fileUrlSecret, webhooks: { endpoints, log: deliveryLog }, callbacks, metrics }
+  const people = createPeople(store, clock, config)
+  const appDeps: AppDeps = {
+    config,
+    clock,
+    store,
+    accounts,
+    jobs,
+    prices,
+    limiter: redisLimiter ?? createMemoryLimiter(),
+    fileUrlSecret,
+    webhooks: { endpoints, log: deliveryLog },
+    callbacks,
+    metrics,
+    people,
+    channels: { list: channels, breakerStates: () => router.breakerStates?.() ?? [] },
+  }
   /**
    * Every process listens for key revocations; worker processes also for submits and cancels
    * made by any API process, so they wake at once.
@@ -257,7 +273,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     await redisLimiter?.close()
     await store.close()
   }
-  return { config, clock, log, store, prices, storage, accounts, jobs, worker, dispatcher, endpoints, secretBox, revocations, appDeps, listen, close }
+  return { config, clock, log, store, prices, storage, accounts, people, jobs, worker, dispatcher, endpoints, secretBox, revocations, appDeps, listen, close }
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>

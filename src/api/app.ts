@@ -10,6 +10,7 @@ import { mediaOriginsFor, registerDashboardRoute } from './dashboard-route.js'
 import { buildOpenApi } from './openapi.js'
 import { nativeDialect } from './dialects/native/index.js'
 import { DIALECTS } from './dialects/index.js'
+import { registerAccountRoutes } from './account/index.js'
 import type { AppDeps } from './deps.js'
 
 export const VERSION = '0.1.0'
@@ -75,6 +76,14 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
     await app.register(async (scope) => {
       useDialectErrorHandler(scope, errors, d)
       d.routes(scope, deps)
+    })
+  }
+  // The session APIs: native error shape, and never cached (they carry CSRF tokens and balances).
+  for (const routes of [registerAccountRoutes]) {
+    await app.register(async (scope) => {
+      useDialectErrorHandler(scope, errors, nativeDialect)
+      scope.addHook('onSend', async (_req, reply) => void reply.header('cache-control', 'no-store'))
+      routes(scope, deps)
     })
   }
   registerFilesRoute(app, { clock: deps.clock, fileUrlSecret: deps.fileUrlSecret, storage: deps.jobs.storage, files: deps.jobs.files })

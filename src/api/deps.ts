@@ -9,6 +9,8 @@ import type { WebhookEndpoints } from '../webhooks/endpoints.js'
 import type { DeliveryLog } from '../webhooks/delivery-log.js'
 import type { CallbackHandler } from '../jobs/callbacks.js'
 import type { Metrics } from '../metrics/metrics.js'
+import type { People } from '../accounts/people.js'
+import type { ChannelSpec } from '../providers/channels.js'
 
 /** Everything routes may use; built once in `main.ts` (or a test) and passed in. */
 export interface AppDeps {
@@ -22,6 +24,10 @@ export interface AppDeps {
   fileUrlSecret: string
   webhooks: { endpoints: WebhookEndpoints; log: DeliveryLog }
   callbacks: CallbackHandler
+  /** Users, sessions, teams, invites, settings and the audit log (/account/v1, /admin/v1). */
+  people: People
+  /** Configured upstream channels and this process's breakers, for operators (/admin/v1/channels). */
+  channels: { list: readonly ChannelSpec[]; breakerStates(): Array<{ channel: string; state: 'closed' | 'half-open' | 'open' }> }
   /** Request, upstream and webhook metrics for `/metrics` (absent or no-op when metrics are off). */
   metrics?: Metrics
 }

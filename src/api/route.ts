@@ -4,7 +4,7 @@ import { BEFORE_BODY } from './plugins/auth.js'
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, RouteShorthandOptions } from 'fastify'
 
 export interface RouteSpec<B extends ZodType, Q extends ZodType, P extends ZodType> {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   url: string
   dialect: string
   summary: string

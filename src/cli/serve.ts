@@ -12,6 +12,10 @@ export async function serve(role: 'api' | 'worker' | 'all'): Promise<void> {
   // Before serving: a key revoked elsewhere from now on is refused here at once.
   await rt.listen(role)
   if (app) {
+    // An empty database: the first operator signs up with this (POST /account/v1/setup).
+    const setupToken = await rt.people.setup.issueToken()
+    if (setupToken)
+      rt.log.warn({ setupToken, url: `${config.publicUrl}/setup?token=${setupToken}` }, 'no users yet: create the first operator with this one-time setup token (or `reelay admin create`)')
     await app.listen({ port: config.PORT, host: config.HOST })
     rt.log.info(`Reelay ${role} listening on ${config.publicUrl} (data in ${config.dataDir})`)
     rt.log.info('Create a key: npm run reelay -- accounts create demo --credits 1000 && npm run reelay -- keys create --account demo')

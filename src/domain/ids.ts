@@ -4,7 +4,7 @@ import { monotonicFactory } from 'ulid'
 const ulid = monotonicFactory()
 
 /** Prefixed, time-sortable ids such as `job_01J…`; sorting by id sorts by creation time. */
-export function newId(prefix: 'job' | 'acct' | 'key' | 'led' | 'req' | 'whk' | 'dlv', now = Date.now()): string {
+export function newId(prefix: 'job' | 'acct' | 'key' | 'led' | 'req' | 'whk' | 'dlv' | 'usr' | 'ses' | 'inv' | 'aud', now = Date.now()): string {
   return `${prefix}_${ulid(now).toLowerCase()}`
 }
 

@@ -11,7 +11,15 @@ export interface AccountsTable {
   createdAt: number
   /** The account's default prompt mode (`raw`, `translate`, `enhance`); null: the operator's. */
   promptMode?: string | null | undefined
+  /** personal (a user's own balance), team (a shared pool) or service (operator-made, API only). */
+  kind?: AccountKind | undefined
+  /** The name people see (a team's name); `name` stays the unique handle. */
+  displayName?: string | null | undefined
+  /** Set by an operator: its keys and sessions stop working on it. */
+  disabledAt?: number | null | undefined
 }
+
+export type AccountKind = 'personal' | 'team' | 'service'
 
 export interface ApiKeysTable {
   id: string
@@ -21,6 +29,8 @@ export interface ApiKeysTable {
   hash: string
   createdAt: number
   revokedAt: number | null
+  /** Updated at most once a minute per key (`accounts.authenticate`). */
+  lastUsedAt?: number | null | undefined
 }
 
 export interface JobsTable {
@@ -163,6 +173,81 @@ export interface MetaTable {
   value: string
 }
 
+export type UserRole = 'user' | 'admin'
+export type MemberRole = 'owner' | 'admin' | 'member'
+
+export interface UsersTable {
+  id: string
+  /** Lower-cased; unique. */
+  email: string
+  name: string
+  /** `scrypt$N$r$p$salt$hash` (src/accounts/passwords.ts). */
+  passwordHash: string
+  role: UserRole
+  locale: string
+  personalAccountId: string
+  disabledAt: number | null
+  createdAt: number
+  updatedAt: number
+}
+
+export interface AccountMembersTable {
+  accountId: string
+  userId: string
+  role: MemberRole
+  createdAt: number
+}
+
+export interface SessionsTable {
+  id: string
+  userId: string
+  /** SHA-256 of the token; the token itself is only ever in the cookie (or the CLI's config). */
+  tokenHash: string
+  kind: 'browser' | 'api'
+  createdAt: number
+  expiresAt: number
+  revokedAt: number | null
+}
+
+export interface InvitesTable {
+  id: string
+  tokenHash: string
+  email: string
+  /** null: an invitation to sign up; else to join this team. */
+  accountId: string | null
+  role: MemberRole
+  createdBy: string
+  createdAt: number
+  expiresAt: number
+  acceptedAt: number | null
+}
+
+export interface PasswordResetsTable {
+  tokenHash: string
+  userId: string
+  createdAt: number
+  expiresAt: number
+  usedAt: number | null
+}
+
+export interface LoginFailuresTable {
+  email: string
+  failures: number
+  windowStart: number
+  lockedUntil: number | null
+}
+
+export interface AuditLogTable {
+  id: string
+  at: number
+  /** null: the operator CLI on the database itself. */
+  actorUserId: string | null
+  action: string
+  target: string
+  /** JSON. */
+  detail: string
+}
+
 export interface Database {
   accounts: AccountsTable
   apiKeys: ApiKeysTable
@@ -175,6 +260,13 @@ export interface Database {
   meta: MetaTable
   uploads: UploadsTable
   jobInputs: JobInputsTable
+  users: UsersTable
+  accountMembers: AccountMembersTable
+  sessions: SessionsTable
+  invites: InvitesTable
+  passwordResets: PasswordResetsTable
+  loginFailures: LoginFailuresTable
+  auditLog: AuditLogTable
 }
 
 export type Seq = Generated<number>

@@ -37,6 +37,9 @@ const ERRORS: Record<ErrorCode, { status: number; type: string; code: string | n
   expectation_failed: { status: 417, type: 'invalid_request_error', code: 'expectation_failed' },
   headers_too_large: { status: 431, type: 'invalid_request_error', code: 'headers_too_large' },
   reference_unavailable: { status: 400, type: 'invalid_request_error', code: 'reference_unavailable' },
+  // Session errors of /account/v1 and /admin/v1; never raised by an API-key route.
+  csrf_failed: { status: 403, type: 'permission_error', code: 'csrf_failed' },
+  login_locked: { status: 429, type: 'requests', code: 'login_locked' },
 }
 
 export function formatOpenAIError(err: AppError): { status: number; body: OpenAIErrorBody } {

@@ -59,6 +59,9 @@ const CODE_MAP: Record<ErrorCode, TaskErrorCode> = {
   expectation_failed: 'invalid_request',
   headers_too_large: 'invalid_request',
   reference_unavailable: 'reference_unavailable',
+  // Session errors of /account/v1 and /admin/v1; never raised by an API-key route.
+  csrf_failed: 'unauthorized',
+  login_locked: 'rate_limited',
 }
 
 // The 001 document sends one, but clients of the live service omit it: optional, and when
