@@ -33,6 +33,12 @@ export interface ApiKeysTable {
   lastUsedAt?: number | null | undefined
 }
 
+/**
+ * Which claim loop runs a job's next step. `polls`: an upstream is running it and the next step
+ * is one status request (I/O-bound). `steps`: submits and work done in this process (renders).
+ */
+export type JobLane = 'steps' | 'polls'
+
 export interface JobsTable {
   id: string
   accountId: string
@@ -73,6 +79,10 @@ export interface JobsTable {
   requestId: string | null
   /** The prompt pipeline's record (JSON, src/prompts/record.ts); null on jobs from before it. */
   promptPipeline?: string | null | undefined
+  /** Set when a channel accepts the job (migration 0014); `steps` until then. */
+  lane?: JobLane | undefined
+  /** The model's typical run time, stored at submit: the poll schedule needs no catalog lookup. */
+  pollTypicalMs?: number | null | undefined
 }
 
 export interface LedgerEntriesTable {

@@ -32,16 +32,18 @@ describe('the dashboard as the server serves it', () => {
     expect(browser.problems.filter((p) => !/Failed to load resource/.test(p))).toEqual([])
   })
 
-  it('switches the language to Dutch and to Chinese, and keeps the choice on reload', async () => {
+  it('switches the language to Dutch and to Chinese before anyone signs in, and keeps the choice on reload', async () => {
     const { page } = browser
+    // An empty database: the visitor is sent to first-operator setup.
     await page.goto(`${server.url}/login`)
+    await page.waitForURL(/\/setup$/)
     const lang = page.getByLabel(/Language|Taal|语言/)
     await lang.selectOption('nl')
-    await expect.poll(() => page.getByRole('button', { name: 'Inloggen' }).count()).toBe(1)
+    await expect.poll(() => page.getByRole('button', { name: 'Beheerder aanmaken' }).count()).toBe(1)
     await lang.selectOption('zh')
-    await expect.poll(() => page.getByRole('button', { name: '登录' }).count()).toBe(1)
+    await expect.poll(() => page.getByRole('button', { name: '创建运营者' }).count()).toBe(1)
     await page.reload()
-    await expect.poll(() => page.getByRole('button', { name: '登录' }).count()).toBe(1)
+    await expect.poll(() => page.getByRole('button', { name: '创建运营者' }).count()).toBe(1)
     expect(await page.evaluate('document.documentElement.lang')).toBe('zh-CN')
     await page.getByLabel('语言').selectOption('en')
   })
