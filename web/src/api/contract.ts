@@ -1,3 +1,5 @@
+import type { paths } from '../../../packages/sdk/src/generated/openapi'
+
 // The agreed /account/v1, /admin/v1 and billing contract (briefs: contract-accounts), as the
 // dashboard reads it. Native catalog shapes mirror GET /v1/models.
 
@@ -224,3 +226,9 @@ export interface CatalogModel {
   maxReferenceImages?: number
   tiers?: string[]
 }
+
+// The native submit bodies the playground sends, from the server's OpenAPI document (through the
+// SDK's generated types): a renamed or removed field fails the dashboard's typecheck.
+type JsonBody<P extends keyof paths> = paths[P] extends { post: { requestBody?: { content: { 'application/json': infer B } } } } ? B : never
+export type VideoRequest = JsonBody<'/v1/videos/generate'>
+export type ImageRequest = JsonBody<'/v1/images/generate'>

@@ -2,7 +2,7 @@ import { useMutation, useQuery } from '@tanstack/react-query'
 import { Link } from '@tanstack/react-router'
 import { useEffect, useMemo, useState } from 'react'
 import { ApiError, call } from '../api/client'
-import type { CatalogModel, JobSummary, Quote } from '../api/contract'
+import type { CatalogModel, ImageRequest, JobSummary, Quote, VideoRequest } from '../api/contract'
 import { isActive, useBalance, useModels } from '../api/queries'
 import { useAccount } from '../components/account-context'
 import { JobMedia, ProgressBar } from '../components/jobs'
@@ -33,8 +33,8 @@ const urls = (v: string | boolean | undefined) =>
     : []
 
 /** The native submit body (POST /v1/videos/generate or /v1/images/generate) from the form. */
-export function requestOf(m: CatalogModel, mode: Mode, v: Values): Record<string, unknown> {
-  const r: Record<string, unknown> = { model: m.id, prompt: v.prompt ?? '' }
+export function requestOf(m: CatalogModel, mode: Mode, v: Values): VideoRequest | ImageRequest {
+  const r: Record<string, unknown> = { model: m.id, prompt: String(v.prompt ?? '') }
   const str = (k: string) => (typeof v[k] === 'string' && v[k] !== '' ? (v[k] as string) : undefined)
   for (const k of ['resolution', 'aspectRatio']) if (str(k)) r[k] = str(k)
   if (str('seed')) r.seed = Number(str('seed'))
@@ -57,20 +57,22 @@ export function requestOf(m: CatalogModel, mode: Mode, v: Values): Record<string
     if (mode === 'edit' && urls(v.refImages).length) r.referenceImages = urls(v.refImages)
   }
   for (const k of Object.keys(r)) if (r[k] === undefined) delete r[k]
-  return r
+  return m.type === 'video' ? (r as VideoRequest) : (r as ImageRequest)
 }
 
 /** What the catalog's price table says, for when the server has no quote endpoint. */
-function estimate(m: CatalogModel & { pricing?: Record<string, unknown> }, req: Record<string, unknown>): number | null {
+function estimate(m: CatalogModel & { pricing?: Record<string, unknown> }, req: VideoRequest | ImageRequest): number | null {
   const p = m.pricing as { creditsPerSecond?: Record<string, number>; baseCredits?: number; qualityMultiplier?: Record<string, number>; resolutionMultiplier?: Record<string, number> } | undefined
   if (!p) return null
   if (m.type === 'video') {
-    const rate = p.creditsPerSecond?.[String(req.resolution ?? m.resolutions[0])]
-    const secs = Number(req.duration ?? m.durations?.[0] ?? 0)
+    const v = req as VideoRequest
+    const rate = p.creditsPerSecond?.[String(v.resolution ?? m.resolutions[0])]
+    const secs = Number(v.duration ?? m.durations?.[0] ?? 0)
     return rate && secs ? rate * secs : null
   }
   if (!p.baseCredits) return null
-  return Math.round(p.baseCredits * (p.qualityMultiplier?.[String(req.quality ?? 'MEDIUM')] ?? 1) * (p.resolutionMultiplier?.[String(req.resolution ?? m.resolutions[0])] ?? 1) * Number(req.n ?? 1))
+  const i = req as ImageRequest
+  return Math.round(p.baseCredits * (p.qualityMultiplier?.[String(i.quality ?? 'MEDIUM')] ?? 1) * (p.resolutionMultiplier?.[String(i.resolution ?? m.resolutions[0])] ?? 1) * Number(i.n ?? 1))
 }
 
 function Select({
