@@ -11,7 +11,7 @@ const BROWSER = 'test/browser/**/*.test.ts'
  * Found by reading the files, so a new suite that uses the harness is on PostgreSQL by default.
  */
 function databaseFreeFiles(): string[] {
-  const touchesDb = /support\/(harness|pg-schema|server-process)\.js|TEST_DB/
+  const touchesDb = /support\/(harness|pg-schema|server-process|people)\.js|TEST_DB/
   const root = path.join(import.meta.dirname, 'test')
   return readdirSync(root, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.test.ts') && !f.startsWith(`e2e${path.sep}`) && !f.startsWith(`browser${path.sep}`))

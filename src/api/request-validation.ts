@@ -2,7 +2,7 @@ import { AppError } from '../errors.js'
 import type { z, ZodType } from 'zod'
 
 /** `prompt: Too small…` → a 400 naming the first offending field. */
-function zodToAppError(where: 'body' | 'query' | 'params', err: z.ZodError): AppError {
+export function zodToAppError(where: 'body' | 'query' | 'params', err: z.ZodError): AppError {
   const issue = err.issues[0]
   const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : where
   const message = issue ? describeIssue(issue) : 'is invalid'

@@ -41,7 +41,13 @@ export async function createPeopleHarness(opts: HarnessOptions = {}) {
     return { user: u, ...(await signIn(u.email, u.password)) }
   }
 
-  return { ...h, user, signIn, signedIn, client }
+  /** Grants credits to an account by id (the ledger's grant, as operators do). */
+  async function grant(accountId: string, credits: number) {
+    const a = await h.rt.store.db.selectFrom('accounts').select('name').where('id', '=', accountId).executeTakeFirstOrThrow()
+    return h.rt.accounts.grant(a.name, credits, 'test grant')
+  }
+
+  return { ...h, user, signIn, signedIn, client, grant }
 }
 
 export function cookieFrom(res: LightMyRequestResponse): string {
