@@ -13,6 +13,7 @@ const setupRoute = page('/setup', () => import('./pages/auth'), 'SetupPage', roo
 const loginRoute = page('/login', () => import('./pages/auth'), 'LoginPage', rootRoute)
 const signupRoute = page('/signup', () => import('./pages/auth'), 'SignupPage', rootRoute)
 const resetRoute = page('/reset', () => import('./pages/auth'), 'ResetPage', rootRoute)
+const inviteRoute = page('/invite', () => import('./pages/auth'), 'InvitePage', rootRoute)
 
 // Everything else needs a session; the layout sends a visitor without one to sign in.
 const appRoute = createRoute({ getParentRoute: () => rootRoute, id: 'app', component: AppLayout })
@@ -39,6 +40,7 @@ const routeTree = rootRoute.addChildren([
   loginRoute,
   signupRoute,
   resetRoute,
+  inviteRoute,
   appRoute.addChildren([
     overviewRoute,
     keysRoute,

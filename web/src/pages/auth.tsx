@@ -1,9 +1,9 @@
-import { useMutation } from '@tanstack/react-query'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { Link, Navigate, useNavigate } from '@tanstack/react-router'
 import { useState, type FormEvent, type ReactNode } from 'react'
 import { ApiError, call } from '../api/client'
 import type { Session } from '../api/contract'
-import { useAdoptSession, useSession, useSetupState } from '../api/session'
+import { SESSION_KEY, useAdoptSession, useSession, useSetupState } from '../api/session'
 import { LanguageSelect } from '../components/layout'
 import { Button, ErrorNote, Field } from '../components/ui'
 import { useT } from '../i18n/i18n'
@@ -257,6 +257,33 @@ export function ResetPage() {
           </Button>
         </form>
       )}
+    </AuthFrame>
+  )
+}
+
+/** An invite link (`/invite?token=`): a signed-in user joins; anyone else signs up with it. */
+export function InvitePage() {
+  const t = useT()
+  const session = useSession()
+  const navigate = useNavigate()
+  const qc = useQueryClient()
+  const token = query().get('token') ?? ''
+  const accept = useMutation({
+    mutationFn: () => call('POST', '/account/v1/invites/accept', { body: { inviteToken: token } }),
+    onSuccess: async () => {
+      await qc.invalidateQueries({ queryKey: SESSION_KEY })
+      void navigate({ to: '/team' })
+    },
+  })
+  if (session.isPending) return null
+  if (!session.data) return <Navigate to="/signup" search={{ invite: token }} />
+  return (
+    <AuthFrame title={t('invite.title')}>
+      <p>{t('invite.signedInAs', { email: session.data.user.email })}</p>
+      <ErrorNote error={accept.error} />
+      <Button onClick={() => accept.mutate()} disabled={accept.isPending || !token}>
+        {t('invite.join')}
+      </Button>
     </AuthFrame>
   )
 }
