@@ -142,10 +142,20 @@ export interface Quote {
   available: number
 }
 
+/** Money in the currency's main unit (dollars, euros), as GET /v1/pricing gives it. */
+export interface Money {
+  amount: number
+  currency: string
+}
+
+export type PricedModel =
+  | { id: string; name: string; type: 'video'; unit: 'second'; perSecond: Array<{ resolution: string; creditsPerSecond: number; price: Money }> }
+  | { id: string; name: string; type: 'image'; unit: 'image'; images: Array<{ tier: string; quality: string; resolution: string; credits: number; price: Money }> }
+
 export interface Pricing {
   currency: string
   creditsPerUnit?: number
-  models: Array<Record<string, unknown>>
+  models: PricedModel[]
   packs: Array<{ id: string; name: string; credits: number; price: { amount: number; currency: string } }>
   plans: Array<{ id: string; name: string; monthlyCredits: number; price: { amount: number; currency: string } | null; limits: { requestsPerMinute: number; activeJobs: number } }>
 }

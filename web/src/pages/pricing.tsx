@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query'
 import { ApiError, get } from '../api/client'
-import type { Pricing } from '../api/contract'
+import type { CatalogModel, Money, PricedModel, Pricing } from '../api/contract'
 import { useModels } from '../api/queries'
 import { DataTable, Card, Credits, ErrorNote, Loading, PageHeader } from '../components/ui'
 import { useI18n } from '../i18n/i18n'
@@ -9,8 +9,36 @@ export function usePricing() {
   return useQuery({ queryKey: ['pricing'], queryFn: () => get<Pricing>('/v1/pricing'), staleTime: 5 * 60_000 })
 }
 
-export const money = (p: { amount: number; currency: string } | null | undefined, tag: string) =>
-  p ? new Intl.NumberFormat(tag, { style: 'currency', currency: p.currency }).format(p.amount / 100) : '—'
+export const money = (p: Money | null | undefined, tag: string) => (p ? new Intl.NumberFormat(tag, { style: 'currency', currency: p.currency, maximumFractionDigits: 4 }).format(p.amount) : '—')
+
+type Catalog = CatalogModel & { pricing?: { creditsPerSecond?: Record<string, number>; baseCredits?: number } }
+
+/** One model's rates: from the billing price list when the server has one (with money), else the catalog's credits. */
+function Rates({ model, priced, tag }: { model: Catalog; priced: PricedModel | undefined; tag: string }) {
+  const { t } = useI18n()
+  if (priced?.type === 'video')
+    return priced.perSecond.map((r) => (
+      <div key={r.resolution}>
+        {r.resolution}: <Credits value={r.creditsPerSecond} /> {t('pricing.perSecond')} <span className="muted">({money(r.price, tag)})</span>
+      </div>
+    ))
+  if (priced?.type === 'image') {
+    const cheapest = priced.images.reduce<(typeof priced.images)[number] | null>((a, b) => (a && a.credits <= b.credits ? a : b), null)
+    return cheapest ? (
+      <div>
+        {t('pricing.perImage', { credits: cheapest.credits })} <span className="muted">({money(cheapest.price, tag)})</span>
+      </div>
+    ) : null
+  }
+  const p = model.pricing
+  if (p?.creditsPerSecond)
+    return Object.entries(p.creditsPerSecond).map(([res, c]) => (
+      <div key={res}>
+        {res}: <Credits value={c} /> {t('pricing.perSecond')}
+      </div>
+    ))
+  return p?.baseCredits ? <div>{t('pricing.perImage', { credits: p.baseCredits })}</div> : <>—</>
+}
 
 export function PricingPage() {
   const { t, locale } = useI18n()
@@ -25,28 +53,17 @@ export function PricingPage() {
       {!noBilling ? <ErrorNote error={pricing.error} /> : null}
       <Card title={t('pricing.models')}>
         <DataTable caption={t('pricing.models')} columns={[t('jobs.model'), t('pricing.rate')]}>
-          {(models.data?.data ?? []).map((m) => {
-            const p = (m as { pricing?: { creditsPerSecond?: Record<string, number>; baseCredits?: number } }).pricing
-            return (
-              <tr key={m.id}>
-                <td data-label={t('jobs.model')}>
-                  {m.name}
-                  <div className="muted">{m.id}</div>
-                </td>
-                <td data-label={t('pricing.rate')}>
-                  {p?.creditsPerSecond
-                    ? Object.entries(p.creditsPerSecond).map(([res, c]) => (
-                        <div key={res}>
-                          {res}: <Credits value={c} /> {t('pricing.perSecond')}
-                        </div>
-                      ))
-                    : p?.baseCredits
-                      ? t('pricing.perImage', { credits: p.baseCredits })
-                      : '—'}
-                </td>
-              </tr>
-            )
-          })}
+          {(models.data?.data ?? []).map((m) => (
+            <tr key={m.id}>
+              <td data-label={t('jobs.model')}>
+                {m.name}
+                <div className="muted">{m.id}</div>
+              </td>
+              <td data-label={t('pricing.rate')}>
+                <Rates model={m} priced={pricing.data?.models.find((p) => p.id === m.id)} tag={locale} />
+              </td>
+            </tr>
+          ))}
         </DataTable>
       </Card>
       {pricing.data ? (
