@@ -22,6 +22,7 @@ export type ApiKeyInfo = Omit<ApiKeysTable, 'hash'> & { accountName: string }
 /** How long a resolved key is trusted without asking the database again. */
 export const AUTH_CACHE_MS = 2_000
 const AUTH_CACHE_MAX = 10_000
+const LAST_USED_EVERY_MS = 60_000
 /** `meta` row holding the last revoked key id on SQLite: a change means "drop cached keys". */
 const REVOKED_MARKER = 'keys:last-revoked'
 
@@ -64,6 +65,16 @@ export function createAccounts(store: Store, clock: Clock, opts: AccountsOptions
     marker = row?.value
     evictions++
     authCache.clear()
+  }
+
+  // `last_used_at` for the dashboard, written at most once a minute per key and never waited
+  // for: a lost update only makes the figure a minute older.
+  const touched = new Map<string, number>()
+  function touch(keyId: string, now: number): void {
+    if (now - (touched.get(keyId) ?? -Infinity) < LAST_USED_EVERY_MS) return
+    if (touched.size >= AUTH_CACHE_MAX) touched.clear()
+    touched.set(keyId, now)
+    void db.updateTable('apiKeys').set({ lastUsedAt: now }).where('id', '=', keyId).execute().catch(() => undefined)
   }
 
   async function byName(name: string): Promise<Account> {
@@ -176,6 +187,12 @@ export function createAccounts(store: Store, clock: Clock, opts: AccountsOptions
     /** Forgets a cached key (a revocation made by another process). */
     evictKey,
 
+    /** Forgets every cached key of an account (it was disabled here). */
+    evictAccount(accountId: string): void {
+      evictions++
+      for (const [hash, v] of authCache) if (v.ctx.accountId === accountId) authCache.delete(hash)
+    },
+
     /** Resolves a bearer token; null for anything that is not an active key. */
     async authenticate(token: string): Promise<AuthContext | null> {
       const hash = hashApiKey(token)
@@ -193,11 +210,14 @@ export function createAccounts(store: Store, clock: Clock, opts: AccountsOptions
         .select(['apiKeys.id as apiKeyId', 'apiKeys.accountId', 'accounts.name as accountName', 'accounts.plan'])
         .where('apiKeys.hash', '=', hash)
         .where('apiKeys.revokedAt', 'is', null)
+        // An operator disabled the account (`PATCH /admin/v1/accounts/:id`): its keys stop working.
+        .where('accounts.disabledAt', 'is', null)
         .executeTakeFirst()
       if (!row) {
         authCache.delete(hash)
         return null
       }
+      touch(row.apiKeyId, now)
       if (seen !== evictions) return row
       if (authCache.size >= AUTH_CACHE_MAX) authCache.delete(authCache.keys().next().value as string)
       authCache.set(hash, { ctx: row, until: now + AUTH_CACHE_MS })

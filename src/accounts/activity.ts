@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import { loadJobs, type Job } from '../jobs/job-model.js'
-import { pageLimit, pageOf } from './audit.js'
+import { pageLimit, pageOf } from './pages.js'
 import type { JobStatus } from '../domain/job-status.js'
 import type { Database, LedgerEntriesTable } from '../store/schema.js'
 

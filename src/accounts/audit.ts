@@ -1,4 +1,5 @@
 import { newId } from '../domain/ids.js'
+import { pageLimit, pageOf } from './pages.js'
 import type { Kysely } from 'kysely'
 import type { Clock } from '../domain/clock.js'
 import type { Database } from '../store/schema.js'
@@ -39,15 +40,3 @@ export function createAudit(clock: Clock) {
 }
 
 export type Audit = ReturnType<typeof createAudit>
-
-/** Page sizes for every cursor list: 1–100, 20 unless asked. */
-export function pageLimit(limit: number | undefined): number {
-  return Math.min(Math.max(limit ?? 20, 1), 100)
-}
-
-/** One page of rows ordered by `key` descending, fetched as limit + 1: the cursor is the last key shown. */
-export function pageOf<T>(rows: T[], limit: number, key: (row: T) => string): { data: T[]; nextCursor: string | null } {
-  const data = rows.slice(0, limit)
-  const last = data.at(-1)
-  return { data, nextCursor: rows.length > limit && last !== undefined ? key(last) : null }
-}

@@ -56,6 +56,7 @@ export function createPeople(store: Store, clock: Clock, config: PeopleConfig) {
     audit,
     view,
     signIn,
+    defaultPlan: config.REELAY_DEFAULT_PLAN,
 
     sessionView: (s: ActiveSession) => view(s.user, s.csrfToken),
 

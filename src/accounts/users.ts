@@ -1,7 +1,7 @@
 import { AppError, invalid } from '../errors.js'
 import { newId } from '../domain/ids.js'
 import { checkPasswordRule, dummyHash, hashPassword, verifyPassword } from './passwords.js'
-import { pageLimit, pageOf } from './audit.js'
+import { containsPattern, pageLimit, pageOf } from './pages.js'
 import type { Kysely } from 'kysely'
 import type { Clock } from '../domain/clock.js'
 import type { Store } from '../store/db.js'
@@ -137,8 +137,8 @@ export function createUsers(store: Store, clock: Clock, opts: UsersOptions) {
         .orderBy('id', 'desc')
         .limit(limit + 1)
       if (page.cursor) q = q.where('id', '<', page.cursor)
-      const text = page.q?.trim().toLowerCase()
-      if (text) q = q.where((eb) => eb.or([eb(eb.fn('lower', ['email']), 'like', `%${text}%`), eb(eb.fn('lower', ['name']), 'like', `%${text}%`)]))
+      const text = page.q?.trim()
+      if (text) q = q.where((eb) => eb.or([eb(eb.fn('lower', ['email']), 'like', containsPattern(text)), eb(eb.fn('lower', ['name']), 'like', containsPattern(text)), eb('id', '=', text)]))
       return pageOf(await q.execute(), limit, (u) => u.id)
     },
 

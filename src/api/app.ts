@@ -12,6 +12,7 @@ import { registerOpenApiRoutes } from './openapi-routes.js'
 import { nativeDialect } from './dialects/native/index.js'
 import { DIALECTS } from './dialects/index.js'
 import { registerAccountRoutes } from './account/index.js'
+import { registerAdminRoutes } from './admin/index.js'
 import type { AppDeps } from './deps.js'
 
 export const VERSION = '0.1.0'
@@ -75,7 +76,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
   // Each dialect is its own plugin scope: its errors, its 404s, its authentication.
   for (const d of DIALECTS) await registerDialect(app, d, deps, errors)
   // The session APIs: native error shape, and never cached (they carry CSRF tokens and balances).
-  for (const routes of [registerAccountRoutes]) {
+  for (const routes of [registerAccountRoutes, registerAdminRoutes]) {
     await app.register(async (scope) => {
       useDialectErrorHandler(scope, errors, nativeDialect)
       scope.addHook('onSend', async (_req, reply) => void reply.header('cache-control', 'no-store'))
