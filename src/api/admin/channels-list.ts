@@ -1,6 +1,6 @@
 import { defineRoute } from '../route.js'
 import { requireAdmin } from '../account/session-auth.js'
-import { countActiveOnChannel } from '../../jobs/channel-load.js'
+import { countActiveOnChannel } from '../../store/jobs/index.js'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../deps.js'
 
