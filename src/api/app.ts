@@ -9,6 +9,7 @@ import { registerFilesRoute } from './files-route.js'
 import { registerCallbackRoute } from './callbacks-route.js'
 import { registerDocsRoutes } from './docs-route.js'
 import { registerMetrics } from './metrics-route.js'
+import { mediaOriginsFor, registerDashboardRoute } from './dashboard-route.js'
 import { registerOpenApiRoutes } from './openapi-routes.js'
 import { nativeDialect } from './dialects/native/index.js'
 import { DIALECTS } from './dialects/index.js'
@@ -108,6 +109,8 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
     }
   })
   registerOpenApiRoutes(app, DIALECTS, config.publicUrl, VERSION)
+  // Last: its page fallback only takes what no route above answers.
+  registerDashboardRoute(app, { mediaOrigins: mediaOriginsFor(config) })
   return app
 }
 

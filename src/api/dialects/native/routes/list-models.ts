@@ -9,7 +9,7 @@ import type { AppDeps } from '../../../deps.js'
 export const ListModelsResponse = z.object({ ok: z.literal(true), object: z.literal('list'), data: z.array(CatalogEntrySchema) })
 export type ListModelsResponse = z.output<typeof ListModelsResponse>
 
-/** `GET /v1/models`: the catalog. */
+/** `GET /v1/models`: the catalog; public, as the accounts contract says (the dashboard's playground reads it with a session, no key). */
 export function registerListModels(app: FastifyInstance, deps: AppDeps): void {
   defineRoute(app, {
     method: 'GET',
@@ -17,6 +17,7 @@ export function registerListModels(app: FastifyInstance, deps: AppDeps): void {
     dialect: D,
     operationId: 'listModels',
     summary: 'The model catalog with parameters, limits and prices (OpenAI list shape)',
+    public: true,
     responses: { 200: { description: 'Every model', schema: ListModelsResponse } },
     async handler(): Promise<ListModelsResponse> {
       return { ok: true, ...catalogList(deps.prices, 0) }
