@@ -152,9 +152,13 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     ownKey,
     discard: discardInputs,
   })
+  const nodeRegion = config.REELAY_REGION
+  const regionNames = [...new Set([...channels.flatMap((c) => (c.region ? [c.region] : [])), ...(nodeRegion ? [nodeRegion] : [])])]
   const jobs = createJobService({
     store,
     clock,
+    nodeRegion,
+    regions: regionNames,
     prices,
     prompts: promptConfig,
     storage,
@@ -237,7 +241,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   const callbacks = createCallbackHandler({ store, router, clock, onHint: () => worker?.wake(), log })
   const deliveryLog = createDeliveryLog(store, clock, () => dispatcher.wake())
   const redisLimiter = config.REDIS_URL ? await (await import('./api/redis-limiter.js')).createRedisLimiter(config.REDIS_URL) : null
-  const appDeps: AppDeps = { config, clock, store, accounts, jobs, prices, limiter: redisLimiter ?? createMemoryLimiter(), fileUrlSecret, webhooks: { endpoints, log: deliveryLog }, callbacks, metrics }
+  const appDeps: AppDeps = { config, clock, store, accounts, jobs, prices, limiter: redisLimiter ?? createMemoryLimiter(), fileUrlSecret, webhooks: { endpoints, log: deliveryLog }, callbacks, metrics, regions: { node: nodeRegion ?? null, list: () => router.regions?.() ?? [] } }
   /**
    * Every process listens for key revocations; worker processes also for submits and cancels
    * made by any API process, so they wake at once.

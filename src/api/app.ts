@@ -6,6 +6,7 @@ import { NEVER_SHED, registerLoadShedding, type SheddingOptions } from './plugin
 import { registerFilesRoute } from './files-route.js'
 import { registerCallbackRoute } from './callbacks-route.js'
 import { registerMetrics } from './metrics-route.js'
+import { registerRegionsRoute } from './regions-route.js'
 import { buildOpenApi } from './openapi.js'
 import { nativeDialect } from './dialects/native/index.js'
 import { DIALECTS } from './dialects/index.js'
@@ -76,6 +77,10 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
       d.routes(scope, deps)
     })
   }
+  await app.register(async (scope) => {
+    useDialectErrorHandler(scope, errors, nativeDialect)
+    registerRegionsRoute(scope, deps)
+  })
   registerFilesRoute(app, { clock: deps.clock, fileUrlSecret: deps.fileUrlSecret, storage: deps.jobs.storage, files: deps.jobs.files })
   await registerCallbackRoute(app, deps.callbacks)
 

@@ -9,6 +9,7 @@ import type { WebhookEndpoints } from '../webhooks/endpoints.js'
 import type { DeliveryLog } from '../webhooks/delivery-log.js'
 import type { CallbackHandler } from '../jobs/callbacks.js'
 import type { Metrics } from '../metrics/metrics.js'
+import type { RegionsView } from './regions-route.js'
 
 /** Everything routes may use; built once in `main.ts` (or a test) and passed in. */
 export interface AppDeps {
@@ -24,4 +25,6 @@ export interface AppDeps {
   callbacks: CallbackHandler
   /** Request, upstream and webhook metrics for `/metrics` (absent or no-op when metrics are off). */
   metrics?: Metrics
+  /** This node's region and the channels' regions (`GET /v1/regions`); absent: none. */
+  regions?: RegionsView
 }

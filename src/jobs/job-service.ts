@@ -27,6 +27,7 @@ import type { ReferenceIntake } from './references/intake.js'
 import type { VideoParams } from '../domain/params.js'
 import { DEFAULT_PROMPT_CONFIG, PROMPT_MODES, resolvePromptMode, type PromptConfig, type PromptMode } from '../prompts/prompt-config.js'
 import { promptSurcharge, startRecord } from '../prompts/pipeline.js'
+import { jobRegion, REGION_PATTERN, REGION_RULE } from '../domain/region.js'
 
 export interface SubmitRequest {
   auth: AuthContext
@@ -47,6 +48,8 @@ export interface SubmitRequest {
   requestId?: string | undefined
   /** `raw`, `translate` or `enhance` (the dialect maps its own field); absent: the defaults decide. */
   promptMode?: unknown
+  /** The region the job should run in; absent: the account's default, else this node's. */
+  region?: string | undefined
 }
 
 export interface JobServiceDeps {
@@ -70,6 +73,10 @@ export interface JobServiceDeps {
   onInputDeleted?: (key: string) => void
   /** The LLM channel and prompt defaults (none: detection only). */
   prompts?: PromptConfig
+  /** This node's region (REELAY_REGION): where a job with no other preference runs. */
+  nodeRegion?: string | undefined
+  /** Regions a request may ask for (those the channels name, and this node's); empty: any well-formed name. */
+  regions?: readonly string[]
   /** Called after a job commits, so an in-process worker starts at once. */
   onSubmitted?: () => void
   /** Called after a cancel commits (its webhook is queued), with where the job was running. */
@@ -202,6 +209,14 @@ export function createJobService(deps: JobServiceDeps) {
     return db.selectFrom('jobs').selectAll().where('id', '=', id).where('accountId', '=', accountId).where('deletedAt', 'is', null).executeTakeFirst()
   }
 
+  function checkRegion(region: string | undefined): string | undefined {
+    if (region === undefined) return undefined
+    if (!REGION_PATTERN.test(region)) throw new AppError('invalid_request', `\`region\` must be ${REGION_RULE}`, { field: 'region' })
+    const known = deps.regions ?? []
+    if (known.length > 0 && !known.includes(region)) throw new AppError('invalid_request', `\`region\` must be one of ${known.join(', ')}`, { field: 'region' })
+    return region
+  }
+
   async function submit(req: SubmitRequest): Promise<{ job: Job; replay: boolean }> {
     const key = req.idempotencyKey
     if (key !== undefined && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY)) {
@@ -210,6 +225,7 @@ export function createJobService(deps: JobServiceDeps) {
     // Validation first: a rejected request records nothing, so a corrected retry with the same key works.
     const checked = validate(req.type, req.model, req)
     const { model, files } = checked
+    const region = jobRegion(checkRegion(req.region), req.auth.region, deps.nodeRegion)
     const prompt = await promptPlan(req, model, checked.params.prompt)
     if (req.webhookUrl !== undefined) {
       const field = req.fields?.webhookUrl ?? 'webhookUrl'
@@ -297,6 +313,7 @@ export function createJobService(deps: JobServiceDeps) {
           refusedChannels: null,
           requestId: req.requestId ?? null,
           promptPipeline: JSON.stringify(prompt.record),
+          region,
         }
         await trx.insertInto('jobs').values(row).execute()
         await deps.uploads.attach(trx, req.auth.accountId, id, req.uploads ?? [])

@@ -161,7 +161,8 @@ export function createWorker(deps: WorkerDeps) {
     // An uncertain submit must be settled on the same channel before anything else is tried.
     const refused = row.refusedChannels ? row.refusedChannels.split(',') : []
     const chosen = row.submitUncertain && row.channel ? router.byChannel(row.channel) : null
-    const route = chosen ?? (await router.route(row.model, refused)) ?? (refused.length ? await router.route(row.model) : null)
+    const region = row.region ?? undefined
+    const route = chosen ?? (await router.route(row.model, refused, region)) ?? (refused.length ? await router.route(row.model, [], region) : null)
     if (!route) {
       // Every channel is saturated or unhealthy: the job waits in the queue, it does not fail.
       await tx.update(row, { nextRunAt: now + 2_000 }, now)
@@ -272,7 +273,7 @@ export function createWorker(deps: WorkerDeps) {
         // A refused submit proves the upstream did not take the job: fail over to another channel
         // at once if there is one, else back off and try them all again.
         const refused = [...new Set([...(current.refusedChannels?.split(',') ?? []), ...(current.channel ? [current.channel] : [])])]
-        const other = await router.route(current.model, refused)
+        const other = await router.route(current.model, refused, current.region ?? undefined)
         if (other) router.settle?.(other.channel.id)
         await tx.update(
           current,
@@ -290,7 +291,7 @@ export function createWorker(deps: WorkerDeps) {
         return
       case 'config': {
         const refused = [...new Set([...(current.refusedChannels?.split(',') ?? []), ...(current.channel ? [current.channel] : [])])]
-        const other = submitting ? await router.route(current.model, refused) : null
+        const other = submitting ? await router.route(current.model, refused, current.region ?? undefined) : null
         if (other) {
           router.settle?.(other.channel.id)
           await tx.update(current, { channel: null, provider: null, submitUncertain: 0, refusedChannels: refused.join(','), nextRunAt: now, errorDetail: pe.detail ?? null }, now)

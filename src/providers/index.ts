@@ -49,8 +49,8 @@ export function createRouter(opts: {
   })
   return {
     ...channels,
-    async route(model, exclude) {
-      return channels.hasChannelFor(model) ? channels.route(model, exclude) : studioRoute
+    async route(model, exclude, region) {
+      return channels.hasChannelFor(model) ? channels.route(model, exclude, region) : studioRoute
     },
     byChannel(id) {
       return id === 'studio' ? studioRoute : channels.byChannel(id)

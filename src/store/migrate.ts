@@ -7,6 +7,7 @@ import * as m0006 from './migrations/0006-uploads.js'
 import * as m0007 from './migrations/0007-request-id.js'
 import * as m0008 from './migrations/0008-job-inputs.js'
 import * as m0010 from './migrations/0010-prompt-pipeline.js'
+import * as m0013 from './migrations/0013-regions.js'
 
 // Migrations are imported statically so they work from source, bundles and tests alike.
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0007-request-id': m0007,
   '0008-job-inputs': m0008,
   '0010-prompt-pipeline': m0010,
+  '0013-regions': m0013,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
@@ -35,7 +37,7 @@ export async function migrateToLatest<DB>(db: Kysely<DB>, dialect: 'sqlite' | 'p
     // has_schema_privilege() and pg_get_serial_sequence(): a schema or table someone else drops
     // in between (another deployment, another test file) fails it with "… does not exist" or
     // "cache lookup failed", or a column lookup with "column … of relation … does not exist".
-  // Nothing of ours changed, and a failed run applied nothing: try again.
+    // Nothing of ours changed, and a failed run applied nothing: try again.
     if (dialect !== 'postgres' || attempt >= 5 || !isCatalogRace(error)) throw error
   }
 }

@@ -11,6 +11,8 @@ export interface AccountsTable {
   createdAt: number
   /** The account's default prompt mode (`raw`, `translate`, `enhance`); null: the operator's. */
   promptMode?: string | null | undefined
+  /** The account's default region for new jobs; null: the node's (REELAY_REGION). */
+  region?: string | null | undefined
 }
 
 export interface ApiKeysTable {
@@ -63,6 +65,8 @@ export interface JobsTable {
   requestId: string | null
   /** The prompt pipeline's record (JSON, src/prompts/record.ts); null on jobs from before it. */
   promptPipeline?: string | null | undefined
+  /** The region the job prefers (request, account, or the node that took it); null: none. */
+  region?: string | null | undefined
 }
 
 export interface LedgerEntriesTable {

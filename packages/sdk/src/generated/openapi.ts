@@ -44,6 +44,8 @@ export interface paths {
                         enhancePrompt?: boolean;
                         /** @description raw, translate or enhance; wins over enhancePrompt */
                         promptMode?: string;
+                        /** @description Region to run in (GET /v1/regions); default: the account's, else the node's */
+                        region?: string;
                     };
                 };
             };
@@ -109,6 +111,8 @@ export interface paths {
                         enhancePrompt?: boolean;
                         /** @description raw, translate or enhance; wins over enhancePrompt */
                         promptMode?: string;
+                        /** @description Region to run in (GET /v1/regions); default: the account's, else the node's */
+                        region?: string;
                     };
                 };
             };
@@ -1972,6 +1976,40 @@ export interface paths {
                 };
                 /** @description The stored video is missing or damaged (file_unavailable) */
                 410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Regions with their health; `node` is the region of the server that answered */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -79,6 +79,7 @@ export const nativeDialect: Dialect = {
           fingerprint: requestFingerprint('POST', '/v1/images/generate', body),
           webhookUrl: body.webhookUrl,
           promptMode: body.promptMode ?? promptModeFromFlag(body.enhancePrompt),
+          region: body.region,
         })
         return reply.status(202).send(submitted(job, replay))
       },
@@ -130,6 +131,7 @@ export const nativeDialect: Dialect = {
           fingerprint: requestFingerprint('POST', '/v1/videos/generate', body),
           webhookUrl: body.webhookUrl,
           promptMode: body.promptMode ?? promptModeFromFlag(body.enhancePrompt),
+          region: body.region,
         })
         return reply.status(202).send(submitted(job, replay))
       },
