@@ -24,7 +24,7 @@ import { resealSecrets } from './secrets/reseal.js'
 import { createNotifier, type Channel } from './store/notify.js'
 import { createRedisRevocations, RevocationEvents } from './accounts/revocations.js'
 import { createMetrics, noMetrics } from './metrics/metrics.js'
-import { laneBacklog } from './jobs/claim.js'
+import { laneBacklog } from './store/jobs/index.js'
 import { findLedgerMismatches } from './ledger/doctor.js'
 import { checkSubmitUrl, reachesThisServer } from './net/submit-urls.js'
 import { safeFetch } from './net/safe-fetch.js'
@@ -32,18 +32,17 @@ import { DIALECTS } from './api/dialects/index.js'
 import { createWebhookEndpoints } from './webhooks/endpoints.js'
 import { createWebhookDispatcher } from './webhooks/dispatcher.js'
 import { createDeliveryLog } from './webhooks/delivery-log.js'
-import { loadJob } from './jobs/job-model.js'
 import { createCallbackHandler } from './jobs/callbacks.js'
-import type { WebhookEvent } from './webhooks/outbox.js'
+import { createWebhookRenderer } from './webhooks/render.js'
+import { createJobEvents } from './jobs/job-events.js'
+import { cancelUpstreamOnCancel } from './jobs/cancel-upstream.js'
 import type { AppDeps } from './api/deps.js'
 import type { Config } from './config.js'
 import { createReferenceFetcher } from './jobs/references/fetch.js'
 import { createInspector } from './jobs/references/inspect.js'
 import { createReferenceIntake } from './jobs/references/intake.js'
 import { deleteUnreferenced } from './jobs/references/job-inputs.js'
-import { ownFileKey } from './storage/own-url.js'
-import { detectMedia } from './media/mime.js'
-import { readStored } from './storage/read-all.js'
+import { createOwnFileReader } from './storage/own-files.js'
 
 export interface RuntimeOptions {
   clock?: Clock
@@ -65,6 +64,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   await migrateToLatest(store.db, store.caps.dialect)
   const prices = loadPriceBook(config.pricesFile)
   const notifier = createNotifier(store, config.DATABASE_URL)
+  const events = createJobEvents((event, err) => log.error({ event, err: String(err) }, 'a job event handler failed'))
   if (keys.createdFile) log.info({ file: keys.createdFile }, 'generated the secret key file; back it up, and give every process of this deployment the same key')
   if (keys.looseFile) log.warn({ file: keys.looseFile }, 'the secret key file is readable by other users; chmod 600 it')
   const secretBox = keys.box
@@ -107,14 +107,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   const urlPolicy = { allowPrivate: config.REELAY_ALLOW_PRIVATE_URLS }
   const studio = createStudioProvider({ latencyMs: config.REELAY_STUDIO_LATENCY_MS, failureRate: config.REELAY_STUDIO_FAILURE_RATE })
   const channels = loadChannels(config.REELAY_CHANNELS_FILE, opts.env ?? process.env)
-  const ownKey = ownFileKey({ publicUrl: config.publicUrl, secret: fileUrlSecret, nowSec: () => Math.floor(clock.now() / 1000) })
-  const readOwn = async (url: string) => {
-    const key = ownKey(url)
-    const bytes = key ? await readStored(storage, key) : null
-    if (!Buffer.isBuffer(bytes)) return null
-    return { bytes, mime: (await detectMedia(bytes))?.mime ?? 'application/octet-stream' }
-  }
-  const router = opts.router ?? createRouter({ channels, studio, store, clock, urlPolicy, readOwn })
+  const ownFiles = createOwnFileReader({ storage, publicUrl: config.publicUrl, secret: fileUrlSecret, nowSec: () => Math.floor(clock.now() / 1000) })
+  const router = opts.router ?? createRouter({ channels, studio, store, clock, urlPolicy, readOwn: ownFiles.read })
   const promptConfig = loadPromptConfig(config.REELAY_CHANNELS_FILE, opts.env ?? process.env, config.REELAY_LEASE_MS)
   let prompts: ReturnType<typeof createPromptStage> | undefined
   // The LLM channel's breaker sits beside the upstream channels' (a 429 back-off counts as open).
@@ -149,7 +143,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     clock,
     cacheTtlMs: config.REELAY_REFERENCE_CACHE_SECONDS * 1000,
     maxBytes: config.REELAY_REFERENCE_MAX_BYTES,
-    ownKey,
+    ownKey: ownFiles.keyOf,
     discard: discardInputs,
   })
   const nodeRegion = config.REELAY_REGION
@@ -170,15 +164,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     discardInputs,
     onInputDeleted: (k) => intake.forget(k),
     checkUrl: (u, use) => checkSubmitUrl(u, use, { policy: urlPolicy, publicUrl: config.publicUrl, fileUrlSecret, nowSec: () => Math.floor(clock.now() / 1000) }),
-    onSubmitted: () => {
-      worker?.wake()
-      void notifier.notify('reelay_jobs')
-    },
-    onCancelled: (job) => {
-      dispatcher.wake()
-      void notifier.notify('reelay_webhooks')
-      void cancelUpstream(job)
-    },
+    events,
   })
   worker = createWorker({
     store,
@@ -187,7 +173,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     storage,
     log: log.child({ component: 'worker' }),
     ownerId,
-    onTerminal: () => dispatcher.wake(),
+    events,
     maintenance: async () => {
       await jobs.sweepIdempotencyKeys()
       await uploads.sweep().catch((err: unknown) => log.error({ err: String(err) }, 'upload sweep failed'))
@@ -218,26 +204,11 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     policy: urlPolicy,
     onOutcome: (outcome) => metrics.webhookOutcome(outcome),
     isSelf: (u) => reachesThisServer(u, config.publicUrl),
-    async render(d) {
-      // Rendered from the job as it is now: terminal, since events are queued with the transition.
-      const row = await store.db.selectFrom('jobs').selectAll().where('id', '=', d.jobId).executeTakeFirstOrThrow()
-      const job = await loadJob(store.db, row)
-      const dialect = DIALECTS.find((x) => x.name === job.dialect && x.webhookPayload) ?? DIALECTS[0]!
-      return dialect.webhookPayload!(job, d.event as WebhookEvent, jobs.resultOutputs(job))
-    },
-    async scheduleOf(d) {
-      const row = await store.db.selectFrom('jobs').select('dialect').where('id', '=', d.jobId).executeTakeFirst()
-      return DIALECTS.find((x) => x.name === row?.dialect)?.webhookScheduleMs
-    },
+    events,
+    ...createWebhookRenderer({ store, dialects: DIALECTS, resultOutputs: (job) => jobs.resultOutputs(job) }),
   })
-  /** Best effort: tell the accepting upstream to stop, so an abandoned job costs nothing more. */
-  async function cancelUpstream(job: { id: string; channel: string | null; upstreamId: string | null }): Promise<void> {
-    const route = job.channel ? router.byChannel(job.channel) : null
-    if (!route || !job.upstreamId) return
-    await route.provider
-      .cancel(job.upstreamId, { channel: route.channel, clock, log, tmpDir: path.join(config.dataDir, 'tmp') })
-      .catch((err: unknown) => log.warn({ jobId: job.id, channel: job.channel, err: String(err) }, 'upstream cancel failed'))
-  }
+  cancelUpstreamOnCancel({ events, router, clock, log, tmpDir: path.join(config.dataDir, 'tmp') })
+  notifier.relay(events)
   const callbacks = createCallbackHandler({ store, router, clock, onHint: () => worker?.wake(), log })
   const deliveryLog = createDeliveryLog(store, clock, () => dispatcher.wake())
   const redisLimiter = config.REDIS_URL ? await (await import('./api/redis-limiter.js')).createRedisLimiter(config.REDIS_URL) : null

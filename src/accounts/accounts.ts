@@ -168,8 +168,8 @@ export function createAccounts(store: Store, clock: Clock, opts: AccountsOptions
         const res = await trx.updateTable('apiKeys').set({ revokedAt: clock.now() }).where('id', '=', id).where('revokedAt', 'is', null).executeTakeFirst()
         if (Number(res.numUpdatedRows) !== 1) throw new AppError('not_found', `No active key with id ${id}`)
         // Delivered to every listening process when (and only if) the revocation commits.
-        if (store.caps.dialect === 'postgres') await sql`select pg_notify('reelay_keys', ${id})`.execute(trx)
-        else await trx.insertInto('meta').values({ key: REVOKED_MARKER, value: id }).onConflict((oc) => oc.column('key').doUpdateSet({ value: id })).execute()
+        const notified = await store.adapter.notify(trx, 'reelay_keys', id)
+        if (!notified) await trx.insertInto('meta').values({ key: REVOKED_MARKER, value: id }).onConflict((oc) => oc.column('key').doUpdateSet({ value: id })).execute()
       })
       evictKey(id)
       await opts.onRevoked?.(id)

@@ -1,13 +1,13 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
-import { dialectErrors, registerErrorHandling, requestIdFor, useDialectErrorHandler } from './plugins/errors.js'
+import { dialectErrors, registerErrorHandling, requestIdFor } from './plugins/errors.js'
+import { registerDialect } from './plugins/dialect-scope.js'
 import { answerExpectation, capConnectionsPerIp, clientErrorHandler, requireHostHeader } from './plugins/protocol.js'
 import { NEVER_SHED, registerLoadShedding, type SheddingOptions } from './plugins/load-shedding.js'
 import { registerFilesRoute } from './files-route.js'
 import { registerCallbackRoute } from './callbacks-route.js'
 import { registerMetrics } from './metrics-route.js'
-import { registerRegionsRoute } from './regions-route.js'
-import { buildOpenApi } from './openapi.js'
+import { registerOpenApiRoutes } from './openapi-routes.js'
 import { nativeDialect } from './dialects/native/index.js'
 import { DIALECTS } from './dialects/index.js'
 import type { AppDeps } from './deps.js'
@@ -70,17 +70,8 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
   await registerErrorHandling(app, errors, byName)
   if (deps.metrics) registerMetrics(app, deps.metrics, deps.config)
   await registerLoadShedding(app, config, opts.shedding)
-  // Each dialect is its own plugin scope, so its errors take its shape whatever the path.
-  for (const d of DIALECTS) {
-    await app.register(async (scope) => {
-      useDialectErrorHandler(scope, errors, d)
-      d.routes(scope, deps)
-    })
-  }
-  await app.register(async (scope) => {
-    useDialectErrorHandler(scope, errors, nativeDialect)
-    registerRegionsRoute(scope, deps)
-  })
+  // Each dialect is its own plugin scope: its errors, its 404s, its authentication.
+  for (const d of DIALECTS) await registerDialect(app, d, deps, errors)
   registerFilesRoute(app, { clock: deps.clock, fileUrlSecret: deps.fileUrlSecret, storage: deps.jobs.storage, files: deps.jobs.files })
   await registerCallbackRoute(app, deps.callbacks)
 
@@ -93,7 +84,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
       return reply.status(503).header('retry-after', '5').send({ ok: false, error: { code: 'service_unavailable', message: 'The database is unreachable.' } })
     }
   })
-  app.get('/openapi.json', async () => buildOpenApi(app.openApiOperations, config.publicUrl, VERSION))
+  registerOpenApiRoutes(app, DIALECTS, config.publicUrl, VERSION)
   return app
 }
 

@@ -1,4 +1,5 @@
-import { authenticate, authOf } from './plugins/auth.js'
+import { z } from 'zod'
+import { authOf } from './plugins/auth.js'
 import { defineRoute } from './route.js'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from './deps.js'
@@ -11,37 +12,43 @@ export interface RegionsView {
   list(): RegionHealth[]
 }
 
-type RegionStatus = 'healthy' | 'degraded' | 'down'
+const RegionStatus = z.enum(['healthy', 'degraded', 'down'])
 
-function statusOf(r: RegionHealth): RegionStatus {
+export const ListRegionsResponse = z.object({
+  ok: z.literal(true),
+  object: z.literal('list'),
+  /** The region of the node that answered. */
+  node: z.string().nullable(),
+  accountDefault: z.string().nullable(),
+  /** Where a job sent here without a `region` goes first. */
+  defaultForRequests: z.string().nullable(),
+  data: z.array(z.object({ id: z.string(), object: z.literal('region'), status: RegionStatus, channels: z.number().int(), healthyChannels: z.number().int() })),
+})
+export type ListRegionsResponse = z.output<typeof ListRegionsResponse>
+
+function statusOf(r: RegionHealth): z.output<typeof RegionStatus> {
   if (r.healthyChannels === r.channels) return 'healthy'
   return r.healthyChannels === 0 ? 'down' : 'degraded'
 }
 
 /**
- * `GET /v1/regions`: where jobs can run and how healthy each region is, so a client can pick a
- * `region` or see why its jobs ran elsewhere. Channel names stay private: only counts are shown.
+ * `GET /v1/regions` (native dialect): where jobs can run and how healthy each region is, so a
+ * client can pick a `region` or see why its jobs ran elsewhere. Channel names stay private:
+ * only counts are shown.
  */
-export function registerRegionsRoute(app: FastifyInstance, deps: AppDeps): void {
-  const view = deps.regions
+export function registerListRegions(app: FastifyInstance, deps: AppDeps): void {
   defineRoute(app, {
     method: 'GET',
-    url: '/v1/regions',
+    url: '/regions',
     dialect: 'native',
+    operationId: 'listRegions',
     summary: 'Regions with their health; `node` is the region of the server that answered',
-    preHandler: authenticate(deps),
-    async handler({ req }) {
-      const node = view?.node ?? null
+    responses: { 200: { description: 'Every region a channel names', schema: ListRegionsResponse } },
+    async handler({ req }): Promise<ListRegionsResponse> {
+      const node = deps.regions?.node ?? null
       const accountDefault = authOf(req).region ?? null
-      const data = (view?.list() ?? []).map((r) => ({
-        id: r.region,
-        object: 'region' as const,
-        status: statusOf(r),
-        channels: r.channels,
-        healthyChannels: r.healthyChannels,
-      }))
-      // Where a job sent here without a `region` goes first.
-      return { ok: true, object: 'list' as const, node, accountDefault, defaultForRequests: accountDefault ?? node, data }
+      const data = (deps.regions?.list() ?? []).map((r) => ({ id: r.region, object: 'region' as const, status: statusOf(r), channels: r.channels, healthyChannels: r.healthyChannels }))
+      return { ok: true, object: 'list', node, accountDefault, defaultForRequests: accountDefault ?? node, data }
     },
   })
 }

@@ -2,7 +2,7 @@ import type { Clock } from '../domain/clock.js'
 import type { CallbackRequest } from '../providers/http-json.js'
 import type { Router } from '../providers/registry.js'
 import type { Store } from '../store/db.js'
-import { isActive } from '../store/active.js'
+import { findJobByUpstream, wakeJobByUpstream } from '../store/jobs/index.js'
 
 /**
  * An upstream callback is only a hint: it makes the named job due now, and the worker
@@ -14,17 +14,10 @@ export function createCallbackHandler(deps: { store: Store; router: Router; cloc
     if (!route) return 'unknown_channel'
     const parsed = route.provider.parseCallback?.(req, { channel: route.channel, clock: deps.clock }) ?? null
     if (!parsed) return 'rejected'
-    const res = await deps.store.db
-      .updateTable('jobs')
-      .set({ nextRunAt: deps.clock.now() })
-      .where('channel', '=', channelId)
-      .where('upstreamId', '=', parsed.upstreamId)
-      .where(isActive)
-      .executeTakeFirst()
-    if (Number(res.numUpdatedRows) === 0) {
+    if (!(await wakeJobByUpstream(deps.store.db, channelId, parsed.upstreamId, deps.clock.now()))) {
       // An upstream still reporting on a job we already settled (e.g. timed out): the operator
       // should know it may bill for it; the customer is never charged.
-      const settled = await deps.store.db.selectFrom('jobs').select(['id', 'status', 'errorCode']).where('channel', '=', channelId).where('upstreamId', '=', parsed.upstreamId).executeTakeFirst()
+      const settled = await findJobByUpstream(deps.store.db, channelId, parsed.upstreamId)
       if (settled) deps.log?.warn({ jobId: settled.id, channel: channelId, status: settled.status, errorCode: settled.errorCode }, 'late upstream event for a settled job')
       return 'no_job'
     }

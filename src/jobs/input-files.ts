@@ -1,6 +1,7 @@
 import { invalid } from '../errors.js'
 import { fileKind } from '../storage/file-links.js'
 import type { Store } from '../store/db.js'
+import { getOwnedJob } from '../store/jobs/index.js'
 
 /** A signed link to one of our stored files, found in a submit's references, with the field it came in. */
 export interface FileRef {
@@ -20,7 +21,7 @@ export async function assertReadableFiles(store: Store, accountId: string, refs:
       ? undefined
       : 'upload' in kind
         ? await store.db.selectFrom('uploads').select('key').where('key', '=', kind.upload).where('accountId', '=', accountId).executeTakeFirst()
-        : await store.db.selectFrom('jobs').select('id').where('id', '=', kind.jobId).where('accountId', '=', accountId).where('deletedAt', 'is', null).executeTakeFirst()
+        : await getOwnedJob(store.db, accountId, kind.jobId)
     if (!own) throw invalid(ref.field, 'is a link to a file that does not belong to this account')
   }
 }

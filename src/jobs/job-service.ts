@@ -1,4 +1,3 @@
-import { sql } from 'kysely'
 import { AppError } from '../errors.js'
 import { newId } from '../domain/ids.js'
 import { priceImage, priceVideo } from '../domain/pricing.js'
@@ -16,8 +15,9 @@ import type { JobStatus } from '../domain/job-status.js'
 import type { Storage } from '../storage/storage.js'
 import type { Store } from '../store/db.js'
 import type { JobsTable } from '../store/schema.js'
-import { isActive } from '../store/active.js'
+import { cancelJob, countActiveJobs, getJob, getJobOutputs, getJobOwner, getOwnedJob, insertJob, listJobs, markJobDeleted, sumUnreleasedPrices } from '../store/jobs/index.js'
 import type { StoredFiles } from './stored-files.js'
+import type { JobEvents } from './job-events.js'
 import type { Uploads } from './uploads.js'
 import { assertReadableFiles, type FileRef } from './input-files.js'
 import type { SubmitUrlVerdict, UrlUse } from '../net/submit-urls.js'
@@ -77,10 +77,8 @@ export interface JobServiceDeps {
   nodeRegion?: string | undefined
   /** Regions a request may ask for (those the channels name, and this node's); empty: any well-formed name. */
   regions?: readonly string[]
-  /** Called after a job commits, so an in-process worker starts at once. */
-  onSubmitted?: () => void
-  /** Called after a cancel commits (its webhook is queued), with where the job was running. */
-  onCancelled?: (job: { id: string; channel: string | null; upstreamId: string | null }) => void
+  /** Told `submitted` after a job commits and `cancelled` after a cancel commits (its webhook queued). */
+  events?: JobEvents
 }
 
 export interface ListQuery {
@@ -149,7 +147,8 @@ export function createJobService(deps: JobServiceDeps) {
       if (rec.fingerprint !== req.fingerprint) {
         throw new AppError('idempotency_conflict', 'This Idempotency-Key was already used with a different request body.', { field: 'Idempotency-Key' })
       }
-      const row = await trx.selectFrom('jobs').selectAll().where('id', '=', rec.jobId).executeTakeFirstOrThrow()
+      const row = await getJob(trx, rec.jobId)
+      if (!row) throw new Error(`idempotency key ${key} names a missing job ${rec.jobId}`)
       return loadJob(trx, row)
     }
     if (rec && purge) await trx.deleteFrom('idempotencyKeys').where('accountId', '=', rec.accountId).where('key', '=', key).execute()
@@ -206,7 +205,7 @@ export function createJobService(deps: JobServiceDeps) {
   }
 
   async function findOwned(accountId: string, id: string): Promise<JobsTable | undefined> {
-    return db.selectFrom('jobs').selectAll().where('id', '=', id).where('accountId', '=', accountId).where('deletedAt', 'is', null).executeTakeFirst()
+    return getOwnedJob(db, accountId, id)
   }
 
   function checkRegion(region: string | undefined): string | undefined {
@@ -252,26 +251,18 @@ export function createJobService(deps: JobServiceDeps) {
       inputs = taken.inputs
       const outcome = await db.transaction().execute(async (trx) => {
         const now = clock.now()
-        if (store.caps.rowLocks) {
-          // Serialises this account's submits so the limit, quota and key checks below cannot race.
-          await trx.selectFrom('accounts').select('id').where('id', '=', req.auth.accountId).forUpdate().execute()
-        }
+        // Serialises this account's submits so the limit, quota and key checks below cannot race.
+        await store.adapter.lockAccount(trx, req.auth.accountId)
         if (key !== undefined) {
           const replay = await replayOf(trx, req, key, now, true)
           if (replay) return { job: replay, replay: true }
         }
         const plan = planOf(prices, req.auth.plan)
-        const active = await trx
-          .selectFrom('jobs')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('accountId', '=', req.auth.accountId)
-          .where(isActive)
-          .executeTakeFirstOrThrow()
-        if (Number(active.n) >= plan.maxActiveJobs) {
+        if ((await countActiveJobs(trx, req.auth.accountId)) >= plan.maxActiveJobs) {
           throw new AppError('concurrency_limited', `At most ${plan.maxActiveJobs} jobs may be active at once on the ${plan.name} plan; wait for one to finish.`, { retryAfterSec: 5 })
         }
         if (plan.monthlyCreditQuota !== null) {
-          const used = await creditsUsedSince(trx, req.auth.accountId, monthStart(now))
+          const used = await sumUnreleasedPrices(trx, req.auth.accountId, monthStart(now))
           if (used + price > plan.monthlyCreditQuota) {
             throw new AppError('rate_limited', `This job would exceed the monthly quota of ${plan.monthlyCreditQuota} credits.`, {
               retryAfterSec: Math.ceil((nextMonthStart(now) - now) / 1000),
@@ -313,9 +304,11 @@ export function createJobService(deps: JobServiceDeps) {
           refusedChannels: null,
           requestId: req.requestId ?? null,
           promptPipeline: JSON.stringify(prompt.record),
+          lane: 'steps',
+          pollTypicalMs: model.typicalMs,
           region,
         }
-        await trx.insertInto('jobs').values(row).execute()
+        await insertJob(trx, row)
         await deps.uploads.attach(trx, req.auth.accountId, id, req.uploads ?? [])
         if (inputs.length > 0) await trx.insertInto('jobInputs').values(inputs.map((i) => toRow(id, i, now))).execute()
         const held = await ledger.hold(trx, req.auth.accountId, id, price, now)
@@ -333,15 +326,15 @@ export function createJobService(deps: JobServiceDeps) {
         return { job: toJob(row, { held: price, captured: 0, released: 0 }), replay: false }
       })
       committed = !outcome.replay
-      if (!outcome.replay) deps.onSubmitted?.()
+      if (!outcome.replay) deps.events?.emit('submitted', { id: outcome.job.id })
       return outcome
     } catch (err) {
       // Another process committed the same key first: answer as its replay would.
       if (key !== undefined && store.adapter.isUniqueViolation(err)) {
         const rec = await db.selectFrom('idempotencyKeys').selectAll().where('accountId', '=', req.auth.accountId).where('key', '=', key).executeTakeFirst()
         if (rec && rec.fingerprint === req.fingerprint) {
-          const row = await db.selectFrom('jobs').selectAll().where('id', '=', rec.jobId).executeTakeFirstOrThrow()
-          return { job: await loadJob(db, row), replay: true }
+          const row = await getJob(db, rec.jobId)
+          if (row) return { job: await loadJob(db, row), replay: true }
         }
         throw new AppError('idempotency_conflict', 'This Idempotency-Key was already used with a different request body.', { field: 'Idempotency-Key' })
       }
@@ -353,17 +346,6 @@ export function createJobService(deps: JobServiceDeps) {
     }
   }
 
-  async function creditsUsedSince(trx: typeof db, accountId: string, since: number): Promise<number> {
-    const r = await trx
-      .selectFrom('jobs')
-      .select(sql<number>`coalesce(sum(price), 0)`.as('total'))
-      .where('accountId', '=', accountId)
-      .where('createdAt', '>=', since)
-      .where('status', 'in', ['queued', 'processing', 'succeeded'])
-      .executeTakeFirstOrThrow()
-    return Number(r.total)
-  }
-
   async function get(accountId: string, id: string): Promise<Job | null> {
     const row = await findOwned(accountId, id)
     return row ? loadJob(db, row) : null
@@ -371,44 +353,31 @@ export function createJobService(deps: JobServiceDeps) {
 
   /** True when the job exists but belongs to someone else (for dialects that answer 403). */
   async function existsElsewhere(accountId: string, id: string): Promise<boolean> {
-    const row = await db.selectFrom('jobs').select('accountId').where('id', '=', id).executeTakeFirst()
-    return Boolean(row && row.accountId !== accountId)
+    const owner = await getJobOwner(db, id)
+    return owner !== undefined && owner !== accountId
   }
 
   async function list(accountId: string, q: ListQuery): Promise<{ jobs: Job[]; nextCursor: string | null }> {
     const limit = Math.min(Math.max(q.limit ?? 20, 1), 100)
-    let query = db.selectFrom('jobs').selectAll().where('accountId', '=', accountId).where('deletedAt', 'is', null).orderBy('id', 'desc').limit(limit + 1)
-    if (q.status) query = query.where('status', '=', q.status)
-    if (q.type) query = query.where('type', '=', q.type)
-    if (q.cursor) query = query.where('id', '<', q.cursor)
-    const rows = await query.execute()
+    const rows = await listJobs(db, accountId, { status: q.status, type: q.type, before: q.cursor, limit })
     const page = await loadJobs(db, rows.slice(0, limit))
     return { jobs: page, nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null }
   }
 
   async function cancel(accountId: string, id: string): Promise<Job> {
     const job: JobsTable = await db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('jobs').selectAll().where('id', '=', id).where('accountId', '=', accountId).executeTakeFirst()
+      const row = await getOwnedJob(trx, accountId, id, { withDeleted: true })
       if (!row) throw new AppError('not_found', 'No job with this id.')
       if (row.status !== 'queued' && row.status !== 'processing') {
         throw new AppError('job_not_cancellable', `The job is already ${row.status} and cannot be cancelled.`)
       }
       const now = clock.now()
-      // Compare-and-set on "still active": a worker that finished the job meanwhile won, and we
-      // change nothing. Any other worker write (a claim, a poll) does not stop a cancel; the
-      // worker's own fenced writes then fail on the changed status.
-      const res = await trx
-        .updateTable('jobs')
-        .set({ status: 'cancelled', errorCode: 'cancelled', errorMessage: 'The job was cancelled.', finishedAt: now, updatedAt: now, leaseOwner: null, leaseExpiresAt: null })
-        .where('id', '=', id)
-        .where(isActive)
-        .executeTakeFirst()
-      if (Number(res.numUpdatedRows) !== 1) throw new AppError('job_not_cancellable', 'The job finished while it was being cancelled.')
+      if (!(await cancelJob(trx, id, now))) throw new AppError('job_not_cancellable', 'The job finished while it was being cancelled.')
       await ledger.release(trx, accountId, id, row.price, 'cancelled', now)
       await enqueueWebhook(trx, row, 'job.cancelled', now)
-      return trx.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+      return (await getJob(trx, id))!
     })
-    deps.onCancelled?.(job)
+    deps.events?.emit('cancelled', { id: job.id, channel: job.channel, upstreamId: job.upstreamId })
     return loadJob(db, job)
   }
 
@@ -466,10 +435,10 @@ export function createJobService(deps: JobServiceDeps) {
         if (!(err instanceof AppError && err.code === 'job_not_cancellable')) throw err
       })
     }
-    await db.updateTable('jobs').set({ deletedAt: clock.now() }).where('id', '=', id).where('accountId', '=', accountId).execute()
+    await markJobDeleted(db, accountId, id, clock.now())
     const outputs = row.outputs ? (JSON.parse(row.outputs) as StoredOutput[]) : []
-    const latest = await db.selectFrom('jobs').select('outputs').where('id', '=', id).executeTakeFirst()
-    const all = [...outputs, ...(latest?.outputs ? (JSON.parse(latest.outputs) as typeof outputs) : [])]
+    const latest = await getJobOutputs(db, id)
+    const all = [...outputs, ...(latest ? (JSON.parse(latest) as typeof outputs) : [])]
     await Promise.all(all.map((o) => deps.storage.delete(o.key).catch(() => undefined)))
     await deps.uploads.removeForJob(id)
     await deleteJobInputs(db, deps.storage, id, deps.onInputDeleted)

@@ -3,6 +3,7 @@ import { DamagedFileError, openVerified, readVerified, statVerified, type Expect
 import type { ProviderLogger } from '../providers/provider.js'
 import type { Storage } from '../storage/storage.js'
 import type { Store } from '../store/db.js'
+import { getJobOutputs } from '../store/jobs/index.js'
 import type { StoredOutput } from './job-model.js'
 
 /** What a served key must be, and the job it belongs to (for the operator's alert). */
@@ -53,8 +54,8 @@ export function createStoredFiles(deps: { store: Store; storage: Storage; log: P
     async recordOf(key: string): Promise<FileRecord | null> {
       const jobId = RESULT_KEY.exec(key)?.[1]
       if (jobId) {
-        const row = await deps.store.db.selectFrom('jobs').select('outputs').where('id', '=', jobId).executeTakeFirst()
-        const out = row?.outputs ? (JSON.parse(row.outputs) as StoredOutput[]).find((o) => o.key === key) : undefined
+        const outputs = await getJobOutputs(deps.store.db, jobId)
+        const out = outputs ? (JSON.parse(outputs) as StoredOutput[]).find((o) => o.key === key) : undefined
         return out ? { jobId, expected: out } : null
       }
       if (key.startsWith('inputs/')) {

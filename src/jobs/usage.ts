@@ -2,8 +2,8 @@ import { sql, type Kysely } from 'kysely'
 import { planOf, type PriceBook } from '../catalog/prices.js'
 import { ledger } from '../ledger/ledger.js'
 import type { AuthContext } from '../accounts/accounts.js'
-import type { JobStatus } from '../domain/job-status.js'
 import type { Database } from '../store/schema.js'
+import { countJobsByStatus } from '../store/jobs/index.js'
 
 /** Usage periods are calendar months in UTC. */
 export function monthStart(now: number): number {
@@ -28,14 +28,7 @@ export async function usageOf(db: Kysely<Database>, prices: PriceBook, now: numb
     .where('kind', '=', 'capture')
     .where('createdAt', '>=', since)
     .executeTakeFirstOrThrow()
-  const counts = await db
-    .selectFrom('jobs')
-    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('accountId', '=', auth.accountId)
-    .where('createdAt', '>=', since)
-    .groupBy('status')
-    .execute()
-  const byStatus = Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])) as Partial<Record<JobStatus, number>>
+  const byStatus = await countJobsByStatus(db, auth.accountId, since)
   return {
     ...figures,
     plan,

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
-import type { UpstreamMetrics } from '../jobs/worker.js'
+import type { UpstreamMetrics } from '../jobs/worker/deps.js'
 import type { PromptStageMetrics } from '../prompts/stage.js'
 
 export type WebhookOutcome = 'delivered' | 'retry' | 'failed' | 'gone'

@@ -11,7 +11,7 @@ import type { Store } from '../store/db.js'
 import type { ChannelSpec } from './channels.js'
 import type { Provider } from './provider.js'
 import type { Router } from './registry.js'
-import { countActiveOnChannel } from '../jobs/channel-load.js'
+import { countActiveOnChannel } from '../store/jobs/index.js'
 
 /** The router the worker uses: configured channels, with `studio` serving every model they do not. */
 export function createRouter(opts: {

@@ -116,8 +116,18 @@ export class ProviderError extends Error {
   }
 }
 
+/**
+ * What an adapter can do, as data: the registry and the worker read these instead of knowing
+ * providers by name.
+ */
+export interface ProviderCapabilities {
+  /** Renders in this process (CPU-bound): its tasks run in the steps lane and are polled at once. */
+  local?: boolean
+}
+
 export interface Provider {
   readonly name: string
+  readonly capabilities?: ProviderCapabilities
   /** Sends the job upstream. Must not be called twice for one attempt. */
   submit(job: ProviderJob, ctx: ProviderContext): Promise<SubmitResult>
   /** Asks the upstream where the job is. Never called because a customer polled. */

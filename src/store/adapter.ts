@@ -1,4 +1,7 @@
-import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
+import type { Database } from './schema.js'
+import { sqliteErrors } from './sqlite/errors.js'
+import { postgresErrors } from './postgres/errors.js'
 
 /** What differs between the two databases, as data rather than scattered `if`s. */
 export interface Capabilities {
@@ -7,10 +10,15 @@ export interface Capabilities {
   skipLocked: boolean
   /** Row locks (`FOR UPDATE`); SQLite has one writer, so it needs none. */
   rowLocks: boolean
+  /** Cross-process notifications (LISTEN/NOTIFY); SQLite deployments are one process. */
+  notify: boolean
 }
 
+/** The notification channels every process may listen on. `reelay_keys` carries a revoked key's id. */
+export type NotifyChannel = 'reelay_jobs' | 'reelay_webhooks' | 'reelay_keys'
+
 /** How each database reports the errors we act on, read from its codes rather than messages. */
-export interface StoreAdapter {
+export interface StoreErrors {
   /** A unique index or primary key refused the write. */
   isUniqueViolation(err: unknown): boolean
   /**
@@ -20,21 +28,28 @@ export interface StoreAdapter {
   isBusy(err: unknown): boolean
 }
 
-const codeOf = (err: unknown): string => {
-  const code = (err as { code?: unknown } | null)?.code
-  return typeof code === 'string' ? code : ''
-}
-
-export const sqliteAdapter: StoreAdapter = {
-  isUniqueViolation: (err) => ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY'].includes(codeOf(err)),
-  // SQLITE_BUSY and its extended codes (_SNAPSHOT, _RECOVERY, _TIMEOUT).
-  isBusy: (err) => codeOf(err).startsWith('SQLITE_BUSY'),
-}
-
-export const postgresAdapter: StoreAdapter = {
-  isUniqueViolation: (err) => codeOf(err) === '23505',
-  // serialization_failure, deadlock_detected, lock_not_available.
-  isBusy: (err) => ['40001', '40P01', '55P03'].includes(codeOf(err)),
+/**
+ * The database-specific half of the store (in the spirit of kysely's dialect adapter): one
+ * implementation per database in `sqlite/` and `postgres/`, so no caller tests the dialect.
+ */
+export interface StoreAdapter extends StoreErrors {
+  readonly caps: Capabilities
+  /**
+   * Serialises writers of one account until `trx` ends, so the active-job limit, quota and
+   * idempotency checks cannot race across processes. A no-op where one writer is all there is.
+   */
+  lockAccount(trx: Transaction<Database>, accountId: string): Promise<void>
+  /**
+   * A transaction whose commit may skip the disk flush. Only for writes that are harmless to
+   * lose in a power cut, because losing them just repeats work: leases of claimed jobs and the
+   * schedule of the next upstream poll. Never for job outcomes or credits.
+   */
+  lightTransaction<T>(db: Kysely<Database>, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>
+  /**
+   * Tells every listening process, on commit when `db` is a transaction. False when this
+   * database cannot notify (the caller then relies on its in-process paths).
+   */
+  notify(db: Kysely<Database>, channel: NotifyChannel, payload?: string): Promise<boolean>
 }
 
 /**
@@ -43,34 +58,10 @@ export const postgresAdapter: StoreAdapter = {
  * (an id in a path, a cursor), so it is the request's fault; SQLite stores it and finds nothing.
  */
 export function isUnstorableTextError(err: unknown): boolean {
-  return ['22021', '22P05'].includes(codeOf(err))
+  return postgresErrors.isUnstorableText(err)
 }
 
 /** For callers that hold an error but not the store it came from (the HTTP error handler). */
 export function isBusyError(err: unknown): boolean {
-  return sqliteAdapter.isBusy(err) || postgresAdapter.isBusy(err)
-}
-
-/**
- * SQLite with every transaction begun as `BEGIN IMMEDIATE`. A deferred `BEGIN` takes the write
- * lock only at its first write; if another connection (the CLI, a second server) holds it then,
- * or committed since this transaction first read, SQLite fails at once with SQLITE_BUSY(_SNAPSHOT)
- * and the busy timeout never applies. Taking the lock up front makes a transaction wait its turn.
- * Our transactions all write; plain reads run outside them and never take the lock.
- */
-export class ImmediateSqliteDialect extends SqliteDialect {
-  readonly #config: SqliteDialectConfig
-  constructor(config: SqliteDialectConfig) {
-    super(config)
-    this.#config = config
-  }
-  override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config)
-  }
-}
-
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'))
-  }
+  return sqliteErrors.isBusy(err) || postgresErrors.isBusy(err)
 }

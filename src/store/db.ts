@@ -1,9 +1,12 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { CamelCasePlugin, Kysely, PostgresDialect, sql, type Transaction } from 'kysely'
+import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from 'kysely'
 import pg from 'pg'
-import { ImmediateSqliteDialect, postgresAdapter, sqliteAdapter, type Capabilities, type StoreAdapter } from './adapter.js'
+import type { Capabilities, StoreAdapter } from './adapter.js'
+import { ImmediateSqliteDialect } from './sqlite/dialect.js'
+import { createSqliteAdapter } from './sqlite/adapter.js'
+import { createPostgresAdapter } from './postgres/adapter.js'
 import type { Database } from './schema.js'
 
 export type { Capabilities, StoreAdapter } from './adapter.js'
@@ -11,13 +14,13 @@ export type { Capabilities, StoreAdapter } from './adapter.js'
 export interface Store {
   db: Kysely<Database>
   caps: Capabilities
-  /** Reads this database's error codes (unique violations, busy). */
+  /** What differs by database: error codes, account locks, light transactions, notifications. */
   adapter: StoreAdapter
   /**
    * A transaction whose commit may skip the disk flush. Only for writes that are harmless to
    * lose in a power cut, because losing them just repeats work: leases of claimed jobs and the
    * schedule of the next upstream poll. Never for job outcomes or credits. A later durable
-   * commit flushes these along with its own.
+   * commit flushes these along with its own. (`adapter.lightTransaction` on this store's db.)
    */
   lightTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>
   close(): Promise<void>
@@ -52,23 +55,11 @@ export function openStore(opts: StoreOptions): Store {
   sqlite.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5_000)}`)
   sqlite.pragma('foreign_keys = ON')
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] })
-  return {
-    db,
-    caps: { dialect: 'sqlite', skipLocked: false, rowLocks: false },
-    adapter: sqliteAdapter,
-    // In WAL mode synchronous=NORMAL commits without fsync; the setting belongs to the one
-    // connection, which is held for the whole call, so no other write runs relaxed.
-    lightTransaction: (fn) =>
-      db.connection().execute(async (conn) => {
-        await sql`pragma synchronous = NORMAL`.execute(conn)
-        try {
-          return await conn.transaction().execute(fn)
-        } finally {
-          await sql.raw(`pragma synchronous = ${synchronous}`).execute(conn)
-        }
-      }),
-    close: () => db.destroy(),
-  }
+  return storeOf(db, createSqliteAdapter(synchronous))
+}
+
+function storeOf(db: Kysely<Database>, adapter: StoreAdapter): Store {
+  return { db, caps: adapter.caps, adapter, lightTransaction: (fn) => adapter.lightTransaction(db, fn), close: () => db.destroy() }
 }
 
 /**
@@ -101,17 +92,5 @@ function openPostgres(url: string, max: number, schema: string | undefined): Sto
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] })
-  return {
-    db,
-    caps: { dialect: 'postgres', skipLocked: true, rowLocks: true },
-    adapter: postgresAdapter,
-    // Asynchronous commit for this transaction only: it cannot corrupt or reorder anything,
-    // at worst its effects vanish in a crash of the database server.
-    lightTransaction: (fn) =>
-      db.transaction().execute(async (trx) => {
-        await sql`set local synchronous_commit = off`.execute(trx)
-        return fn(trx)
-      }),
-    close: () => db.destroy(),
-  }
+  return storeOf(db, createPostgresAdapter())
 }

@@ -8,6 +8,7 @@ import * as m0007 from './migrations/0007-request-id.js'
 import * as m0008 from './migrations/0008-job-inputs.js'
 import * as m0010 from './migrations/0010-prompt-pipeline.js'
 import * as m0013 from './migrations/0013-regions.js'
+import * as m0014 from './migrations/0014-job-lanes.js'
 
 // Migrations are imported statically so they work from source, bundles and tests alike.
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0008-job-inputs': m0008,
   '0010-prompt-pipeline': m0010,
   '0013-regions': m0013,
+  '0014-job-lanes': m0014,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

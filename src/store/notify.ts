@@ -1,9 +1,10 @@
 import pg from 'pg'
-import { sql } from 'kysely'
+import type { NotifyChannel } from './adapter.js'
 import type { Store } from './db.js'
+import type { JobEvents } from '../jobs/job-events.js'
 
 /** `reelay_keys` carries the id of a revoked API key, so every process drops it from its cache. */
-export type Channel = 'reelay_jobs' | 'reelay_webhooks' | 'reelay_keys'
+export type Channel = NotifyChannel
 
 /**
  * Wakes idle workers at once on PostgreSQL (LISTEN/NOTIFY), so a job submitted through any API
@@ -11,13 +12,22 @@ export type Channel = 'reelay_jobs' | 'reelay_webhooks' | 'reelay_keys'
  * SQLite deployments are one process: there the in-process paths are enough and these are no-ops.
  */
 export function createNotifier(store: Store, databaseUrl: string | undefined) {
-  const enabled = store.caps.dialect === 'postgres' && Boolean(databaseUrl)
+  const enabled = store.caps.notify && Boolean(databaseUrl)
   let client: pg.Client | null = null
   let closed = false
+  async function notify(channel: Channel, payload = ''): Promise<void> {
+    if (!enabled) return
+    await store.adapter.notify(store.db, channel, payload).catch(() => undefined)
+  }
   return {
-    async notify(channel: Channel, payload = ''): Promise<void> {
-      if (!enabled) return
-      await sql`select pg_notify(${channel}, ${payload})`.execute(store.db).catch(() => undefined)
+    notify,
+    /**
+     * Carries this process's job events to the others: a submit wakes every worker, a cancel
+     * every dispatcher (its webhook is queued).
+     */
+    relay(events: JobEvents): void {
+      events.on('submitted', () => void notify('reelay_jobs'))
+      events.on('cancelled', () => void notify('reelay_webhooks'))
     },
     /**
      * Calls `onMessage(channel, payload)` on every notification of `channels`; reconnects after

@@ -25,6 +25,12 @@ export interface ApiKeysTable {
   revokedAt: number | null
 }
 
+/**
+ * Which claim loop runs a job's next step. `polls`: an upstream is running it and the next step
+ * is one status request (I/O-bound). `steps`: submits and work done in this process (renders).
+ */
+export type JobLane = 'steps' | 'polls'
+
 export interface JobsTable {
   id: string
   accountId: string
@@ -67,6 +73,10 @@ export interface JobsTable {
   promptPipeline?: string | null | undefined
   /** The region the job prefers (request, account, or the node that took it); null: none. */
   region?: string | null | undefined
+  /** Set when a channel accepts the job (migration 0014); `steps` until then. */
+  lane?: JobLane | undefined
+  /** The model's typical run time, stored at submit: the poll schedule needs no catalog lookup. */
+  pollTypicalMs?: number | null | undefined
 }
 
 export interface LedgerEntriesTable {

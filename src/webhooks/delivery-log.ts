@@ -2,6 +2,7 @@ import { AppError } from '../errors.js'
 import { enqueueWebhook, type WebhookEvent } from './outbox.js'
 import type { Clock } from '../domain/clock.js'
 import type { Store } from '../store/db.js'
+import { getOwnedJob } from '../store/jobs/index.js'
 
 export interface DeliveryView {
   id: string
@@ -52,7 +53,7 @@ export function createDeliveryLog(store: Store, clock: Clock, onQueued: () => vo
      * never queued (e.g. a default URL was set after the job finished).
      */
     async redeliver(accountId: string, jobId: string): Promise<DeliveryView> {
-      const job = await db.selectFrom('jobs').selectAll().where('id', '=', jobId).where('accountId', '=', accountId).where('deletedAt', 'is', null).executeTakeFirst()
+      const job = await getOwnedJob(db, accountId, jobId)
       if (!job) throw new AppError('not_found', 'No job with this id.')
       if (job.status === 'queued' || job.status === 'processing') throw new AppError('invalid_request', 'The job has not finished yet; it has no event to redeliver.', { field: 'jobId' })
       const now = clock.now()

@@ -8,6 +8,7 @@ import type { ProviderLogger } from '../providers/provider.js'
 import type { Store } from '../store/db.js'
 import type { WebhookDeliveriesTable } from '../store/schema.js'
 import type { WebhookEndpoints } from './endpoints.js'
+import type { JobEvents } from '../jobs/job-events.js'
 
 export interface DispatcherDeps {
   store: Store
@@ -30,6 +31,8 @@ export interface DispatcherDeps {
   scheduleOf?(delivery: WebhookDeliveriesTable): Promise<number[] | undefined>
   /** Told how each attempt ended (the /metrics endpoint counts them). */
   onOutcome?: (outcome: 'delivered' | 'retry' | 'failed' | 'gone') => void
+  /** A job that settled or was cancelled has queued its webhook: send it now. */
+  events?: JobEvents
 }
 
 /**
@@ -122,6 +125,8 @@ export function createWebhookDispatcher(deps: DispatcherDeps) {
   }
 
   const loop = createClaimLoop({ name: 'webhooks', concurrency: deps.concurrency, idleMs: 250, log, claim, run: attempt })
+  deps.events?.on('terminal', () => loop.wake())
+  deps.events?.on('cancelled', () => loop.wake())
 
   return {
     tick: loop.tick,

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { claimDueJobs, dueJobIds } from '../../src/jobs/claim.js'
+import { claimDueJobs } from '../../src/jobs/claim.js'
+import { dueJobIds } from '../../src/store/jobs/index.js'
 import { createHarness, TEST_DB, type Harness } from '../support/harness.js'
 
 let h: Harness
@@ -17,7 +18,8 @@ async function setup() {
     ids.push(res.json().jobId as string)
   }
   const [queued, upstream, studio] = ids as [string, string, string]
-  await h.rt.store.db.updateTable('jobs').set({ status: 'processing', upstreamId: 'cgt-1', provider: 'ark', channel: 'ark-1' }).where('id', '=', upstream).execute()
+  // As the worker records an upstream's acceptance: its polls go to the poll lane.
+  await h.rt.store.db.updateTable('jobs').set({ status: 'processing', upstreamId: 'cgt-1', provider: 'ark', channel: 'ark-1', lane: 'polls' }).where('id', '=', upstream).execute()
   await h.rt.store.db.updateTable('jobs').set({ status: 'processing', upstreamId: 'studio-1', provider: 'studio', channel: 'studio' }).where('id', '=', studio).execute()
   return { queued, upstream, studio }
 }

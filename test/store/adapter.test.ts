@@ -72,4 +72,74 @@ describe(`store adapter on ${TEST_DB}`, () => {
       await Promise.all([one.end(), two.end()])
     }
   })
+
+  it('locks an account for the rest of a transaction where writers can race (PostgreSQL), and is a no-op on SQLite', async () => {
+    await store.db.insertInto('accounts').values(account('acct_lock', 'lock')).execute()
+    if (TEST_DB === 'sqlite') {
+      // BEGIN IMMEDIATE is the lock: a second writer waits for the whole transaction anyway.
+      await store.db.transaction().execute((trx) => store.adapter.lockAccount(trx, 'acct_lock'))
+      return
+    }
+    const other = new pg.Client({ connectionString: pgSchema!.url })
+    await other.connect()
+    try {
+      await store.db.transaction().execute(async (trx) => {
+        await store.adapter.lockAccount(trx, 'acct_lock')
+        await other.query('begin')
+        await other.query("set local lock_timeout = '50ms'")
+        const blocked = await failure(other.query('select id from accounts where id = $1 for update', ['acct_lock']))
+        await other.query('rollback')
+        expect(store.adapter.isBusy(blocked)).toBe(true)
+      })
+      // Committed: the lock is gone.
+      await other.query('begin')
+      await other.query("set local lock_timeout = '50ms'")
+      expect((await other.query('select id from accounts where id = $1 for update', ['acct_lock'])).rowCount).toBe(1)
+      await other.query('rollback')
+    } finally {
+      await other.end()
+    }
+  })
+
+  it('notifies other processes only when the transaction commits (PostgreSQL); SQLite says it cannot', async () => {
+    if (TEST_DB === 'sqlite') {
+      expect(await store.adapter.notify(store.db, 'reelay_jobs', 'x')).toBe(false)
+      return
+    }
+    const listener = new pg.Client({ connectionString: pgSchema!.url })
+    await listener.connect()
+    try {
+      const heard: string[] = []
+      let arrived: () => void = () => undefined
+      listener.on('notification', (m) => {
+        heard.push(m.payload ?? '')
+        arrived()
+      })
+      await listener.query('LISTEN reelay_keys')
+      const got = new Promise<void>((r) => (arrived = r))
+      await failure(
+        store.db.transaction().execute(async (trx) => {
+          await store.adapter.notify(trx, 'reelay_keys', 'rolled-back')
+          throw new Error('abort')
+        }),
+      )
+      await store.db.transaction().execute((trx) => store.adapter.notify(trx, 'reelay_keys', 'key_1'))
+      await got
+      expect(heard).toEqual(['key_1'])
+    } finally {
+      await listener.end()
+    }
+  })
+
+  it('runs a light transaction that commits and rolls back like any other', async () => {
+    await store.adapter.lightTransaction(store.db, (trx) => trx.insertInto('accounts').values(account('acct_light', 'light')).execute())
+    await failure(
+      store.adapter.lightTransaction(store.db, async (trx) => {
+        await trx.insertInto('accounts').values(account('acct_light2', 'light2')).execute()
+        throw new Error('abort')
+      }),
+    )
+    const ids = (await store.db.selectFrom('accounts').select('id').where('id', 'like', 'acct_light%').execute()).map((r) => r.id)
+    expect(ids).toEqual(['acct_light'])
+  })
 })

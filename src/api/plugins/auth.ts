@@ -21,6 +21,18 @@ export function authenticate(deps: AppDeps) {
   return Object.assign(authenticateRequest(deps), { [BEFORE_BODY]: true })
 }
 
+/**
+ * The one authentication of a dialect's plugin scope: every route in it, unless the route says
+ * `public: true`. Unknown paths are left to the scope's not-found handler (a 404, not a 401).
+ */
+export function authenticateScope(deps: AppDeps) {
+  const check = authenticateRequest(deps)
+  return async function (req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (req.is404 || req.routeOptions.config.public === true) return
+    await check(req, reply)
+  }
+}
+
 function authenticateRequest(deps: AppDeps) {
   return async function (req: FastifyRequest, _reply: FastifyReply): Promise<void> {
     const header = req.headers.authorization
@@ -33,7 +45,7 @@ function authenticateRequest(deps: AppDeps) {
   }
 }
 
-/** The authenticated caller; only valid inside routes that use `authenticate`. */
+/** The authenticated caller; only valid inside authenticated routes. */
 export function authOf(req: FastifyRequest): AuthContext {
   if (!req.auth) throw new AppError('unauthorized')
   return req.auth

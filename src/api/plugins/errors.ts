@@ -5,31 +5,21 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Dialect } from '../dialect.js'
 
 /**
- * Which dialect answers for a path when no route of its own does (404s, errors raised before
- * routing, protocol errors): the longest matching prefix, whole segments only; native otherwise.
+ * Which dialect answers for a path outside any route (an unknown path, an error raised before
+ * routing, a protocol error): the longest of the dialects' declared `paths` that matches, whole
+ * segments only; none (the caller's fallback) otherwise.
  */
-export const DIALECT_PREFIXES: ReadonlyArray<readonly [prefix: string, dialect: string]> = [
-  ['/v1/videos/generate', 'native'],
-  ['/v1/videos', 'openai'],
-  ['/v1/images/generations', 'openai'],
-  ['/v1/images/edits', 'openai'],
-  ['/v1/images/variations', 'openai'],
-  ['/api/open', 'open'],
-  ['/api/v1/jobs', 'jobs'],
-  ['/api/v1/account', 'jobs'],
-  ['/api/v1', 'tasks'],
-]
-
-export function dialectNameForPath(url: string): string | undefined {
+export function dialectForPath(dialects: Iterable<Dialect>, url: string): Dialect | undefined {
   // A request line may carry the absolute form (`GET http://host/v1/videos HTTP/1.1`).
   const path = url.replace(/^[a-z][a-z\d+.-]*:\/\/[^/]*/i, '').split('?')[0] ?? ''
-  let best: readonly [string, string] | undefined
-  for (const entry of DIALECT_PREFIXES) {
-    const [prefix] = entry
-    const hit = path === prefix || path.startsWith(`${prefix}/`)
-    if (hit && (!best || prefix.length > best[0].length)) best = entry
+  let best: { prefix: string; dialect: Dialect } | undefined
+  for (const dialect of dialects) {
+    for (const prefix of dialect.paths) {
+      const hit = path === prefix || path.startsWith(`${prefix}/`)
+      if (hit && (!best || prefix.length > best.prefix.length)) best = { prefix, dialect }
+    }
   }
-  return best?.[1]
+  return best?.dialect
 }
 
 const REQUEST_IDS = new WeakMap<object, string>()
@@ -98,14 +88,19 @@ export function errorResponse(dialect: Dialect, err: AppError, requestId: string
 export interface DialectErrors {
   /** The dialect for a path, for answers outside any dialect's scope. */
   forPath(url: string): Dialect
+  /** The dialect a request's route belongs to; by path when it matched none. */
+  forRequest(req: FastifyRequest): Dialect
   /** Sends an error from an unknown or thrown value, in `dialect`'s shape (the path's when absent). */
   handle(error: unknown, req: FastifyRequest, reply: FastifyReply, dialect?: Dialect): FastifyReply
 }
 
 export function dialectErrors(dialects: Map<string, Dialect>, fallback: Dialect): DialectErrors {
-  const forPath = (url: string) => dialects.get(dialectNameForPath(url) ?? '') ?? fallback
+  const forPath = (url: string) => dialectForPath(dialects.values(), url) ?? fallback
+  // Framework errors raised before routing come with a request that has no route options yet.
+  const forRequest = (req: FastifyRequest) => dialects.get((req.routeOptions as Partial<typeof req.routeOptions> | undefined)?.config?.dialect ?? '') ?? forPath(req.url)
   return {
     forPath,
+    forRequest,
     handle(error, req, reply, dialect) {
       const e = error as FastifyError
       // Logged once, by the onRequestAbort hook (see registerErrorHandling).
@@ -113,30 +108,23 @@ export function dialectErrors(dialects: Map<string, Dialect>, fallback: Dialect)
       const err = error instanceof AppError ? error : (fromFastify(e) ?? coerceError(error))
       // Messages of 5xx errors are generic; the cause is logged with the request id.
       if (err.status >= 500) req.log.error({ err: error }, 'request failed')
-      const res = errorResponse(dialect ?? forPath(req.url), err, req.id)
+      const res = errorResponse(dialect ?? forRequest(req), err, req.id)
       return reply.status(res.status).headers(res.headers).send(res.body)
     },
   }
 }
 
 /**
- * Errors and 404s in each dialect's shape. The root handler serves routes outside any dialect
- * (files, callbacks, health) and errors raised before routing, choosing by path; each dialect
- * plugin sets its own handler with `useDialectErrorHandler`. Not-found handlers are set per
- * path prefix, so an unknown path under a dialect's prefix gets that dialect's 404.
+ * The root's errors and 404s: routes outside any dialect (files, callbacks, health) take their
+ * route's `dialect`, and what matched no route is answered by path. Each dialect's plugin scope
+ * sets its own handlers (`plugins/dialect-scope.ts`).
  */
-export async function registerErrorHandling(app: FastifyInstance, errors: DialectErrors, dialects: Map<string, Dialect>): Promise<void> {
+// The map of dialects is no longer needed here (each dialect scope sets its own 404s); callers may still pass it.
+export async function registerErrorHandling(app: FastifyInstance, errors: DialectErrors, _dialects?: Map<string, Dialect>): Promise<void> {
   app.setErrorHandler((error: FastifyError, req, reply) => errors.handle(error, req, reply))
   // However far the request got (authenticating, reading its body), a client gone is one debug line.
   app.addHook('onRequestAbort', async (req) => req.log.debug(CLIENT_CLOSED))
-  const notFound = (dialect?: Dialect) => (req: FastifyRequest, reply: FastifyReply) =>
-    errors.handle(new AppError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`), req, reply, dialect)
-  app.setNotFoundHandler(notFound())
-  for (const [prefix, name] of DIALECT_PREFIXES) {
-    const dialect = dialects.get(name)
-    if (!dialect) continue
-    await app.register(async (scope) => scope.setNotFoundHandler(notFound(dialect)), { prefix })
-  }
+  app.setNotFoundHandler((req, reply) => errors.handle(new AppError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`), req, reply))
 }
 
 /** Inside a dialect's plugin: its errors always take its shape, whatever the path. */

@@ -95,6 +95,7 @@ export function createStudioProvider(opts: StudioOptions): Provider {
 
   return {
     name: 'studio',
+    capabilities: { local: true },
     async submit(job) {
       return { upstreamId: `studio_${job.id}` }
     },

@@ -11,54 +11,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create an async image job */
-        post: {
-            parameters: {
-                query?: never;
-                header: {
-                    /** @description Unique per new request; a retry with the same key and body returns the original job. */
-                    "Idempotency-Key": string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        prompt: string;
-                        model?: string;
-                        /** @description LOW, MEDIUM or HIGH */
-                        quality?: string;
-                        /** @description Aspect ratio and size class, e.g. 1:1_SMALL (1K), 16:9_MEDIUM (2K), 9:16_LARGE (4K) */
-                        size?: string;
-                        referenceImage?: string;
-                        referenceImages?: string[];
-                        n?: number;
-                        resolution?: string;
-                        aspectRatio?: string;
-                        /** @description png or jpeg */
-                        format?: string;
-                        seed?: number;
-                        /** @description Per-request webhook; wins over the key default */
-                        webhookUrl?: string;
-                        /** @description true: translate and enhance the prompt; false: translate only */
-                        enhancePrompt?: boolean;
-                        /** @description raw, translate or enhance; wins over enhancePrompt */
-                        promptMode?: string;
-                        /** @description Region to run in (GET /v1/regions); default: the account's, else the node's */
-                        region?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Accepted: the job (or the original job on an idempotent replay) */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["createImageJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -75,57 +28,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create an async video job */
-        post: {
-            parameters: {
-                query?: never;
-                header: {
-                    /** @description Unique per new request; a retry with the same key and body returns the original job. */
-                    "Idempotency-Key": string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        prompt: string;
-                        model?: string;
-                        /** @description Aspect ratio and size class, e.g. 16:9_SMALL (480p), 16:9_MEDIUM (720p), 16:9_LARGE (1080p) */
-                        size?: string;
-                        /** @description Seconds */
-                        duration?: number;
-                        motionHasAudio?: boolean;
-                        /** @description First frame */
-                        referenceImage?: string;
-                        /** @description Last frame */
-                        endImage?: string;
-                        referenceImages?: string[];
-                        referenceVideos?: string[];
-                        referenceAudios?: string[];
-                        resolution?: string;
-                        aspectRatio?: string;
-                        seed?: number;
-                        cameraFixed?: boolean;
-                        webhookUrl?: string;
-                        /** @description true: translate and enhance the prompt; false: translate only */
-                        enhancePrompt?: boolean;
-                        /** @description raw, translate or enhance; wins over enhancePrompt */
-                        promptMode?: string;
-                        /** @description Region to run in (GET /v1/regions); default: the account's, else the node's */
-                        region?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Accepted: the job (or the original job on an idempotent replay) */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["createVideoJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -140,26 +43,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get a job: status, progress, timestamps and error */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    jobId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getJob"];
         put?: never;
         post?: never;
         delete?: never;
@@ -176,40 +60,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get the stored outputs of a job (202 while not ready) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    jobId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The outputs */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not ready yet */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description A stored output is missing or damaged (file_unavailable) */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getJobResult"];
         put?: never;
         post?: never;
         delete?: never;
@@ -228,33 +79,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Cancel a queued or processing job; its hold is released */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    jobId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The cancelled job */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description The job already finished */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["cancelJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -269,29 +94,7 @@ export interface paths {
             cookie?: never;
         };
         /** List jobs, newest first, with cursor pagination */
-        get: {
-            parameters: {
-                query?: {
-                    status?: "queued" | "processing" | "succeeded" | "failed" | "cancelled";
-                    type?: "image" | "video";
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["listJobs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -308,24 +111,7 @@ export interface paths {
             cookie?: never;
         };
         /** Balance, reserved and available credits, plan, limits and usage this period */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getUsage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -342,54 +128,9 @@ export interface paths {
             cookie?: never;
         };
         /** This API key's default webhook: URL, signing secret and the last deliveries */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getWebhook"];
         /** Set this API key's default webhook URL, rotate its secret, opt into progress events */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description Default webhook URL of this API key; null removes it */
-                        url?: string | null;
-                        /** @description Issue a new secret; the old one keeps signing during the overlap window */
-                        rotateSecret?: boolean;
-                        /** @description Also send job.progress events */
-                        progressEvents?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        put: operations["putWebhook"];
         post?: never;
         delete?: never;
         options?: never;
@@ -405,26 +146,7 @@ export interface paths {
             cookie?: never;
         };
         /** Webhook deliveries of a job, each attempt with time, HTTP status, latency and a response snippet */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    jobId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["listJobWebhooks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -443,26 +165,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Send a finished job's webhook again (same webhook-id) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    jobId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Queued */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["redeliverJobWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -477,24 +180,24 @@ export interface paths {
             cookie?: never;
         };
         /** The model catalog with parameters, limits and prices (OpenAI list shape) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
+        get: operations["listModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        /** Regions with their health; `node` is the region of the server that answered */
+        get: operations["listRegions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -513,115 +216,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Submit a Seedance 2.0 video task (text, image or media to video) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Optional: a unique id per request; a retry with the same key and body returns the original task. */
-                    "Idempotency-Key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @description Generation mode (default text-to-video)
-                         * @enum {string}
-                         */
-                        mode?: "text-to-video" | "image-to-video" | "media-to-video";
-                        /**
-                         * @description Rendering channel (default standard)
-                         * @enum {string}
-                         */
-                        channel?: "standard" | "real" | "wild";
-                        /** @description 3–10000 characters */
-                        prompt: string;
-                        /**
-                         * @description Default 16:9
-                         * @enum {string}
-                         */
-                        aspect_ratio?: "1:1" | "21:9" | "4:3" | "3:4" | "16:9" | "9:16";
-                        /**
-                         * @description Default 720p
-                         * @enum {string}
-                         */
-                        resolution?: "720p" | "1080p";
-                        /** @description Start frame; required for image-to-video */
-                        image_url?: string;
-                        /** @description Optional end frame (image-to-video) */
-                        end_image_url?: string;
-                        /** @description ≤ 12 URLs, required for media-to-video */
-                        media_urls?: string[];
-                        /** @description Default true */
-                        generate_audio?: boolean;
-                        /** @description Lock the camera lens (default false) */
-                        fixed_lens?: boolean;
-                        /**
-                         * @description Quality tier (default standard; mini is Seedance 2.0 Mini)
-                         * @enum {string}
-                         */
-                        quality_tier?: "standard" | "pro" | "mini";
-                        /** @description Seconds as a string or a number, "4" to "15" (default "5") */
-                        duration?: string | number;
-                        /** @description -1 – 4294967295; not supported on the real channel */
-                        seed?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description `{id, status, model, output, credits_used, credits_refunded}` (the original task on an idempotent replay) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description invalid_request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description unauthorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description insufficient_credits */
-                402: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description idempotency_conflict */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description rate_limited */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description service_busy */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["createSeedanceTask"];
         delete?: never;
         options?: never;
         head?: never;
@@ -638,115 +233,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Submit a Seedance 2.0 video task (text, image or media to video) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Optional: a unique id per request; a retry with the same key and body returns the original task. */
-                    "Idempotency-Key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @description Generation mode (default text-to-video)
-                         * @enum {string}
-                         */
-                        mode?: "text-to-video" | "image-to-video" | "media-to-video";
-                        /**
-                         * @description Rendering channel (default standard)
-                         * @enum {string}
-                         */
-                        channel?: "standard" | "real" | "wild";
-                        /** @description 3–10000 characters */
-                        prompt: string;
-                        /**
-                         * @description Default 16:9
-                         * @enum {string}
-                         */
-                        aspect_ratio?: "1:1" | "21:9" | "4:3" | "3:4" | "16:9" | "9:16";
-                        /**
-                         * @description Default 720p
-                         * @enum {string}
-                         */
-                        resolution?: "720p" | "1080p";
-                        /** @description Start frame; required for image-to-video */
-                        image_url?: string;
-                        /** @description Optional end frame (image-to-video) */
-                        end_image_url?: string;
-                        /** @description ≤ 12 URLs, required for media-to-video */
-                        media_urls?: string[];
-                        /** @description Default true */
-                        generate_audio?: boolean;
-                        /** @description Lock the camera lens (default false) */
-                        fixed_lens?: boolean;
-                        /**
-                         * @description Quality tier (default standard; mini is Seedance 2.0 Mini)
-                         * @enum {string}
-                         */
-                        quality_tier?: "standard" | "pro" | "mini";
-                        /** @description Seconds as a string or a number, "4" to "15" (default "5") */
-                        duration?: string | number;
-                        /** @description -1 – 4294967295; not supported on the real channel */
-                        seed?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description `{id, status, model, output, credits_used, credits_refunded}` (the original task on an idempotent replay) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description invalid_request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description unauthorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description insufficient_credits */
-                402: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description idempotency_conflict */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description rate_limited */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description service_busy */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["createSeedance2Task"];
         delete?: never;
         options?: never;
         head?: never;
@@ -763,112 +250,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Submit a Seedance 2.5 video task (4–30 s or -1, up to 1080p; no quality_tier or seed) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Optional: a unique id per request; a retry with the same key and body returns the original task. */
-                    "Idempotency-Key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @description Generation mode (default text-to-video)
-                         * @enum {string}
-                         */
-                        mode?: "text-to-video" | "image-to-video" | "media-to-video";
-                        /**
-                         * @description Rendering channel (default standard)
-                         * @enum {string}
-                         */
-                        channel?: "standard" | "real" | "wild";
-                        /** @description 3–10000 characters */
-                        prompt: string;
-                        /**
-                         * @description Default 16:9
-                         * @enum {string}
-                         */
-                        aspect_ratio?: "1:1" | "21:9" | "4:3" | "3:4" | "16:9" | "9:16";
-                        /**
-                         * @description Default 720p
-                         * @enum {string}
-                         */
-                        resolution?: "720p" | "1080p";
-                        /** @description Start frame; required for image-to-video */
-                        image_url?: string;
-                        /** @description Optional end frame (image-to-video) */
-                        end_image_url?: string;
-                        /** @description ≤ 12 URLs, required for media-to-video */
-                        media_urls?: string[];
-                        /** @description Default true */
-                        generate_audio?: boolean;
-                        /** @description Lock the camera lens (default false) */
-                        fixed_lens?: boolean;
-                        /** @description Not accepted: Seedance 2.5 has one tier */
-                        quality_tier?: unknown;
-                        /** @description Not accepted by Seedance 2.5 */
-                        seed?: unknown;
-                        /** @description Seconds as a string or a number, "4" to "30", or "-1" to let the model pick (default "5") */
-                        duration?: string | number;
-                    };
-                };
-            };
-            responses: {
-                /** @description `{id, status, model, output, credits_used, credits_refunded}` (the original task on an idempotent replay) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description invalid_request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description unauthorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description insufficient_credits */
-                402: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description idempotency_conflict */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description rate_limited */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description service_busy */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["createSeedance25Task"];
         delete?: never;
         options?: never;
         head?: never;
@@ -885,94 +267,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Submit a GPT Image 2 task */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Optional: a unique id per request; a retry with the same key and body returns the original task. */
-                    "Idempotency-Key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        type: "text-to-image" | "image-to-image";
-                        /**
-                         * @description Default standard; economy is lower-cost with polling-based delivery
-                         * @enum {string}
-                         */
-                        channel?: "standard" | "economy";
-                        /** @description 3–20000 characters */
-                        prompt: string;
-                        /**
-                         * @description auto only supports 1K; 1:1 cannot use 4K on the standard channel
-                         * @enum {string}
-                         */
-                        resolution: "1K" | "2K" | "4K";
-                        /** @enum {string} */
-                        aspectRatio: "auto" | "1:1" | "5:4" | "9:16" | "21:9" | "16:9" | "4:3" | "3:2" | "4:5" | "3:4" | "2:3" | "2:1" | "1:2" | "3:1" | "1:3" | "9:21";
-                        /** @description Number of images, 1–4 (default 1) */
-                        batchCount?: number;
-                        /** @description 1–10 URLs, required for image-to-image */
-                        imageUrls?: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description `{id, status, model, output, credits_used, credits_refunded}` (the original task on an idempotent replay) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description invalid_request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description unauthorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description insufficient_credits */
-                402: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description idempotency_conflict */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description rate_limited */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description service_busy */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["createGptImageTask"];
         delete?: never;
         options?: never;
         head?: never;
@@ -989,95 +284,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Submit a Nano Banana Pro task */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Optional: a unique id per request; a retry with the same key and body returns the original task. */
-                    "Idempotency-Key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        type: "text-to-image" | "image-to-image";
-                        /** @description 3–10000 characters */
-                        prompt: string;
-                        /**
-                         * @description Aspect ratio (default auto)
-                         * @enum {string}
-                         */
-                        image_size?: "1:1" | "9:16" | "16:9" | "3:4" | "4:3" | "3:2" | "2:3" | "5:4" | "4:5" | "21:9" | "auto";
-                        /**
-                         * @description Default png
-                         * @enum {string}
-                         */
-                        output_format?: "png" | "jpeg";
-                        /**
-                         * @description Default 1K
-                         * @enum {string}
-                         */
-                        resolution?: "1K" | "2K" | "4K";
-                        /** @description 1–8 URLs, required for image-to-image */
-                        image_urls?: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description `{id, status, model, output, credits_used, credits_refunded}` (the original task on an idempotent replay) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description invalid_request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description unauthorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description insufficient_credits */
-                402: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description idempotency_conflict */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description rate_limited */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description service_busy */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["createNanoBananaTask"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1092,33 +299,7 @@ export interface paths {
             cookie?: never;
         };
         /** Task status; poll until completed or failed, then read `output` */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description `{id, status, model, output, credits_used, credits_refunded}` plus `error` when failed */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description not_found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getTask"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1137,96 +318,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create a video generation task (seedance2 / seedance2-fast) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Optional; a retry with the same key and body returns the original task. */
-                    "Idempotency-Key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @description "seedance2" (standard) or "seedance2-fast"
-                         * @enum {string}
-                         */
-                        model: "seedance2" | "seedance2-fast";
-                        /** @description Webhook URL for async result notification */
-                        callBackUrl?: string;
-                        inputs?: {
-                            /** @description Text description of video content */
-                            prompt?: string;
-                            /** @description Image URLs: 1 for image-to-video, 2 for keyframes (first, last), up to 9 in reference mode */
-                            urls?: string[];
-                            /** @description Reference video URLs (reference mode only, max 3) */
-                            videoUrls?: string[];
-                            /** @description Reference audio URLs (reference mode only, max 3) */
-                            audioUrls?: string[];
-                            /** @description "4s" to "15s" (default "5s") */
-                            duration?: string | number;
-                            /**
-                             * @description Output size (all 720p); default 1280x720
-                             * @enum {string}
-                             */
-                            resolution?: "720x720" | "720x960" | "960x720" | "1280x720" | "720x1280" | "1280x540";
-                            /**
-                             * @description How `urls` are used (default "keyframe")
-                             * @enum {string}
-                             */
-                            videoInputMode?: "keyframe" | "reference";
-                            /**
-                             * @description Upscale the output to 2K or 4K
-                             * @enum {string}
-                             */
-                            upscaleResolution?: "2k" | "4k";
-                            /** @description Enrich the prompt with the Prompt Enhancement Engine (translation into the model's language runs either way) */
-                            enhancePrompt?: boolean;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description `{taskId}` */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Invalid parameters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Invalid or missing API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Insufficient credits */
-                402: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Max 3 simultaneous tasks (per plan) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["createTask"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1241,40 +333,7 @@ export interface paths {
             cookie?: never;
         };
         /** Query task status and result */
-        get: {
-            parameters: {
-                query: {
-                    taskId: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The task */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Another account's task */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Task not found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["queryTask"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1291,24 +350,7 @@ export interface paths {
             cookie?: never;
         };
         /** Credit balance and credits available for new tasks */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getCredits"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1325,24 +367,7 @@ export interface paths {
             cookie?: never;
         };
         /** Video models with durations, aspect ratios, resolutions and USD per second (public) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["listOpenModels"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1361,94 +386,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Submit a video generation task */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Optional; a retry with the same key and body returns the original task. */
-                    "Idempotency-Key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description seedance-2.0 (default), seedance-2.0-fast or seedance-1.5-pro */
-                        model?: string;
-                        /** @description 3–10000 characters; optional when an image is given */
-                        prompt?: string;
-                        /** @description Seconds: 4–15 (seedance-1.5-pro: 5 or 10); default 5 */
-                        duration?: number;
-                        /**
-                         * @description 16:9 (default), 9:16 or 1:1
-                         * @enum {string}
-                         */
-                        aspectRatio?: "16:9" | "9:16" | "1:1";
-                        /**
-                         * @description 480p, 720p (default) or 1080p
-                         * @enum {string}
-                         */
-                        resolution?: "480p" | "720p" | "1080p";
-                        /** @description First frame (image-to-video) */
-                        imageUrl?: string;
-                        /** @description Last frame; needs imageUrl */
-                        endImageUrl?: string;
-                        /** @description Reference images (max 9); not combined with imageUrl */
-                        referenceImageUrls?: string[];
-                        /** @description Reference videos (max 3, each ≤15 s) */
-                        referenceVideoUrls?: string[];
-                        /** @description Reference audio (max 3, each ≤15 s); needs a reference image or video */
-                        referenceAudioUrls?: string[];
-                        /** @description Generate a soundtrack (default true) */
-                        generateAudio?: boolean;
-                        /** @description -1 (random, default) to 4294967295 */
-                        seed?: number;
-                        /** @description Keep the camera still (default false) */
-                        cameraFixed?: boolean;
-                        /** @description Receives the completion payload; overrides the key default */
-                        webhookUrl?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description `{success, requestId, status, creditsCharged, model}` */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description invalid_request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description unauthorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description insufficient_credits */
-                402: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description rate_limited */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["createGeneration"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1463,33 +401,7 @@ export interface paths {
             cookie?: never;
         };
         /** Query a task; `output.url` is set once it succeeded */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    requestId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The task */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description not_found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getGeneration"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1508,40 +420,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Cancel a queued or processing task; its credits are released */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    requestId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The cancelled task */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description not_found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description job_not_cancellable: the task already finished */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["cancelGeneration"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1558,88 +437,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create images (OpenAI images.generate); waits for the job and answers with the images */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Optional. A retry with the same key and body returns the original job instead of a new one. */
-                    "Idempotency-Key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description What to draw; 3–20000 characters for gpt-image-2 */
-                        prompt: string;
-                        /** @description gpt-image-2 (default); any gpt-image-* / chatgpt-image-* name means gpt-image-2; nano-banana-pro; or a catalog alias */
-                        model?: string | null;
-                        /** @description Images to make: 1–4 */
-                        n?: number | null;
-                        /** @description auto, 1024x1024, 1536x1024, 1024x1536 or any WIDTHxHEIGHT (multiples of 16, ratio ≤ 3:1, edge ≤ 3840) */
-                        size?: string | null;
-                        /** @description low, medium, high or auto */
-                        quality?: ("low" | "medium" | "high" | "auto") | null;
-                        /** @description png (default) or jpeg */
-                        output_format?: string | null;
-                        /** @description Accepted and ignored */
-                        output_compression?: number | null;
-                        /** @description b64_json (default) or url (a signed link) */
-                        response_format?: ("b64_json" | "url") | null;
-                        /** @description opaque or auto; transparent is not supported */
-                        background?: ("transparent" | "opaque" | "auto") | null;
-                        /** @description Accepted and ignored */
-                        moderation?: ("low" | "auto") | null;
-                        /** @description Must be false or absent: streaming is not supported */
-                        stream?: boolean | null;
-                        /** @description Accepted and ignored (streaming only) */
-                        partial_images?: number | null;
-                        /** @description Accepted and ignored */
-                        user?: string | null;
-                        /** @description dall-e-3 only; accepted and ignored */
-                        style?: ("vivid" | "natural") | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description The images */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Invalid request or moderation_blocked */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description A stored image is missing or damaged (file_unavailable) */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Rate limit or insufficient_quota */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not ready in time; the job goes on */
-                504: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["createImage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1656,128 +454,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Edit images (OpenAI images.edit): multipart `image`/`image[]` files plus the generation fields */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Optional. A retry with the same key and body returns the original job instead of a new one. */
-                    "Idempotency-Key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "multipart/form-data": {
-                        /** @description What to draw; 3–20000 characters for gpt-image-2 */
-                        prompt: string;
-                        /** @description gpt-image-2 (default); any gpt-image-* / chatgpt-image-* name means gpt-image-2; nano-banana-pro; or a catalog alias */
-                        model?: string | null;
-                        /** @description Images to make: 1–4 */
-                        n?: number | null;
-                        /** @description auto, 1024x1024, 1536x1024, 1024x1536 or any WIDTHxHEIGHT (multiples of 16, ratio ≤ 3:1, edge ≤ 3840) */
-                        size?: string | null;
-                        /** @description low, medium, high or auto */
-                        quality?: ("low" | "medium" | "high" | "auto") | null;
-                        /** @description png (default) or jpeg */
-                        output_format?: string | null;
-                        /** @description Accepted and ignored */
-                        output_compression?: number | null;
-                        /** @description b64_json (default) or url (a signed link) */
-                        response_format?: ("b64_json" | "url") | null;
-                        /** @description opaque or auto; transparent is not supported */
-                        background?: ("transparent" | "opaque" | "auto") | null;
-                        /** @description Accepted and ignored */
-                        moderation?: ("low" | "auto") | null;
-                        /** @description Must be false or absent: streaming is not supported */
-                        stream?: boolean | null;
-                        /** @description Accepted and ignored (streaming only) */
-                        partial_images?: number | null;
-                        /** @description Accepted and ignored */
-                        user?: string | null;
-                        /** @description JSON form: reference images as {image_url} */
-                        images?: {
-                            image_url?: string;
-                            file_id?: string;
-                        }[] | null;
-                        /** @description Accepted and ignored */
-                        input_fidelity?: ("high" | "low") | null;
-                    };
-                    "application/json": {
-                        /** @description What to draw; 3–20000 characters for gpt-image-2 */
-                        prompt: string;
-                        /** @description gpt-image-2 (default); any gpt-image-* / chatgpt-image-* name means gpt-image-2; nano-banana-pro; or a catalog alias */
-                        model?: string | null;
-                        /** @description Images to make: 1–4 */
-                        n?: number | null;
-                        /** @description auto, 1024x1024, 1536x1024, 1024x1536 or any WIDTHxHEIGHT (multiples of 16, ratio ≤ 3:1, edge ≤ 3840) */
-                        size?: string | null;
-                        /** @description low, medium, high or auto */
-                        quality?: ("low" | "medium" | "high" | "auto") | null;
-                        /** @description png (default) or jpeg */
-                        output_format?: string | null;
-                        /** @description Accepted and ignored */
-                        output_compression?: number | null;
-                        /** @description b64_json (default) or url (a signed link) */
-                        response_format?: ("b64_json" | "url") | null;
-                        /** @description opaque or auto; transparent is not supported */
-                        background?: ("transparent" | "opaque" | "auto") | null;
-                        /** @description Accepted and ignored */
-                        moderation?: ("low" | "auto") | null;
-                        /** @description Must be false or absent: streaming is not supported */
-                        stream?: boolean | null;
-                        /** @description Accepted and ignored (streaming only) */
-                        partial_images?: number | null;
-                        /** @description Accepted and ignored */
-                        user?: string | null;
-                        /** @description JSON form: reference images as {image_url} */
-                        images?: {
-                            image_url?: string;
-                            file_id?: string;
-                        }[] | null;
-                        /** @description Accepted and ignored */
-                        input_fidelity?: ("high" | "low") | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description The images */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Invalid request or moderation_blocked */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description A stored image is missing or damaged (file_unavailable) */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description A file or the whole form is over its limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not ready in time; the job goes on */
-                504: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["editImage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1792,84 +469,10 @@ export interface paths {
             cookie?: never;
         };
         /** List videos, newest first (OpenAI videos.list cursor page) */
-        get: {
-            parameters: {
-                query?: {
-                    after?: string;
-                    limit?: number;
-                    order?: "asc" | "desc";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["listVideos"];
         put?: never;
         /** Create a video job (OpenAI videos.create); multipart or JSON */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Optional. A retry with the same key and body returns the original job instead of a new one. */
-                    "Idempotency-Key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "multipart/form-data": {
-                        /** @description What to film; 3–10000 characters */
-                        prompt: string;
-                        /** @description sora-2* → seedance-2.0-fast (default); sora-2-pro* → seedance-2.0; or a catalog id / alias */
-                        model?: string | null;
-                        /** @description "4" (default), "8", "12", or any whole number of seconds the model allows (4–15) */
-                        seconds?: (string | number) | null;
-                        /** @description 720x1280 (default), 1280x720, 1024x1792, 1792x1024, or any WIDTHxHEIGHT */
-                        size?: string | null;
-                        /** @description First frame: an uploaded file (multipart), {image_url} (a URL or data: URL), or a URL string */
-                        input_reference?: (string | {
-                            image_url?: string;
-                            file_id?: string;
-                        }) | null;
-                    };
-                    "application/json": {
-                        /** @description What to film; 3–10000 characters */
-                        prompt: string;
-                        /** @description sora-2* → seedance-2.0-fast (default); sora-2-pro* → seedance-2.0; or a catalog id / alias */
-                        model?: string | null;
-                        /** @description "4" (default), "8", "12", or any whole number of seconds the model allows (4–15) */
-                        seconds?: (string | number) | null;
-                        /** @description 720x1280 (default), 1280x720, 1024x1792, 1792x1024, or any WIDTHxHEIGHT */
-                        size?: string | null;
-                        /** @description First frame: an uploaded file (multipart), {image_url} (a URL or data: URL), or a URL string */
-                        input_reference?: (string | {
-                            image_url?: string;
-                            file_id?: string;
-                        }) | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description The video object (status queued) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["createVideo"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1884,49 +487,11 @@ export interface paths {
             cookie?: never;
         };
         /** Get a video (OpenAI videos.retrieve) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    video_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getVideo"];
         put?: never;
         post?: never;
         /** Delete a video and its stored files (an unfinished one is cancelled first and its hold released) */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    video_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        delete: operations["deleteVideo"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1940,83 +505,7 @@ export interface paths {
             cookie?: never;
         };
         /** Download the MP4 of a completed video (OpenAI videos.downloadContent) */
-        get: {
-            parameters: {
-                query?: {
-                    variant?: "video" | "thumbnail" | "spritesheet";
-                };
-                header?: never;
-                path: {
-                    video_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description video/mp4 bytes */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not completed */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No such video or variant */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description The stored video is missing or damaged (file_unavailable) */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/regions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Regions with their health; `node` is the region of the server that answered */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["downloadVideoContent"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2028,7 +517,54 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        NativeError: {
+            /** @constant */
+            ok: false;
+            error: {
+                code: string;
+                message: string;
+                requestId: string;
+                field?: string;
+            };
+        };
+        TasksError: {
+            error: {
+                code: string;
+                message: string;
+                requestId: string;
+                field?: string;
+                required_credits?: number;
+                available_credits?: number;
+            };
+            required_credits?: number;
+            available_credits?: number;
+        };
+        JobsError: {
+            error: string;
+            code: string;
+            status: number;
+            requestId: string;
+            field?: string;
+        };
+        OpenError: {
+            /** @constant */
+            success: false;
+            error: {
+                code: string;
+                message: string;
+                field?: string;
+            };
+        };
+        OpenaiError: {
+            error: {
+                message: string;
+                type: string;
+                param: string | null;
+                code: string | null;
+            };
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
@@ -2036,4 +572,3578 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    createImageJob: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per new request; a retry with the same key and body returns the original job. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "prompt": "a lighthouse at dawn, watercolour",
+                 *       "model": "gpt-image-2",
+                 *       "size": "16:9_MEDIUM"
+                 *     }
+                 */
+                "application/json": {
+                    prompt: string;
+                    model?: string;
+                    /** @description LOW, MEDIUM or HIGH */
+                    quality?: string;
+                    /** @description Aspect ratio and size class, e.g. 1:1_SMALL (1K), 16:9_MEDIUM (2K), 9:16_LARGE (4K) */
+                    size?: string;
+                    referenceImage?: string;
+                    referenceImages?: string[];
+                    n?: number;
+                    resolution?: string;
+                    aspectRatio?: string;
+                    /** @description png or jpeg */
+                    format?: string;
+                    seed?: number;
+                    /** @description Per-request webhook; wins over the key default */
+                    webhookUrl?: string;
+                    /** @description true: translate and enhance the prompt; false: translate only */
+                    enhancePrompt?: boolean;
+                    /** @description raw, translate or enhance; wins over enhancePrompt */
+                    promptMode?: string;
+                    /** @description Region to run in (GET /v1/regions); default: the account's, else the node's */
+                    region?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted: the job (or the original job on an idempotent replay) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                        jobId: string;
+                        /** @enum {string} */
+                        status: "queued" | "processing" | "succeeded" | "failed" | "cancelled";
+                        /** @enum {string} */
+                        type: "image" | "video";
+                        model: string;
+                        /** @description Whole credits */
+                        chargedCredits: number;
+                        idempotentReplay: boolean;
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description insufficient_credits: the available balance does not cover the price */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different body, or its first request is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description rate_limited or concurrency_limited: too many requests or active jobs for the plan */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    createVideoJob: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per new request; a retry with the same key and body returns the original job. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "prompt": "a paper boat drifting down a rainy street",
+                 *       "model": "seedance-2.0",
+                 *       "size": "16:9_MEDIUM",
+                 *       "duration": 5
+                 *     }
+                 */
+                "application/json": {
+                    prompt: string;
+                    model?: string;
+                    /** @description Aspect ratio and size class, e.g. 16:9_SMALL (480p), 16:9_MEDIUM (720p), 16:9_LARGE (1080p) */
+                    size?: string;
+                    /** @description Seconds */
+                    duration?: number;
+                    motionHasAudio?: boolean;
+                    /** @description First frame */
+                    referenceImage?: string;
+                    /** @description Last frame */
+                    endImage?: string;
+                    referenceImages?: string[];
+                    referenceVideos?: string[];
+                    referenceAudios?: string[];
+                    resolution?: string;
+                    aspectRatio?: string;
+                    seed?: number;
+                    cameraFixed?: boolean;
+                    webhookUrl?: string;
+                    /** @description true: translate and enhance the prompt; false: translate only */
+                    enhancePrompt?: boolean;
+                    /** @description raw, translate or enhance; wins over enhancePrompt */
+                    promptMode?: string;
+                    /** @description Region to run in (GET /v1/regions); default: the account's, else the node's */
+                    region?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted: the job (or the original job on an idempotent replay) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                        jobId: string;
+                        /** @enum {string} */
+                        status: "queued" | "processing" | "succeeded" | "failed" | "cancelled";
+                        /** @enum {string} */
+                        type: "image" | "video";
+                        model: string;
+                        /** @description Whole credits */
+                        chargedCredits: number;
+                        idempotentReplay: boolean;
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description insufficient_credits: the available balance does not cover the price */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different body, or its first request is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description rate_limited or concurrency_limited: too many requests or active jobs for the plan */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                        jobId: string;
+                        /** @enum {string} */
+                        status: "queued" | "processing" | "succeeded" | "failed" | "cancelled";
+                        /** @enum {string} */
+                        type: "image" | "video";
+                        model: string;
+                        progress: number;
+                        /** @description Whole credits */
+                        chargedCredits: number;
+                        createdAt: string | null;
+                        startedAt: string | null;
+                        completedAt: string | null;
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                        /** @description What the prompt pipeline did (raw, translated, enhanced, skipped) */
+                        promptPipeline?: string;
+                        prompt?: {
+                            mode: string;
+                            original: string;
+                            detectedLanguage: string | null;
+                            targetLanguage: string | null;
+                            translated: string | null;
+                            enhanced: string | null;
+                            latencyMs: number | null;
+                        };
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description No such resource for this API key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getJobResult: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The outputs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                        jobId: string;
+                        /** @enum {string} */
+                        status: "queued" | "processing" | "succeeded" | "failed" | "cancelled";
+                        /** @enum {string} */
+                        type: "image" | "video";
+                        model: string;
+                        outputs: {
+                            /** @description Signed link, valid for REELAY_RESULT_URL_TTL_SECONDS */
+                            url: string;
+                            mimeType: string;
+                            width: number | null;
+                            height: number | null;
+                            /** @description Seconds (video) */
+                            duration: number | null;
+                            /** @description Bytes */
+                            size: number;
+                        }[];
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Not ready yet; poll again after `Retry-After` seconds */
+            202: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                        jobId: string;
+                        /** @enum {string} */
+                        status: "queued" | "processing" | "succeeded" | "failed" | "cancelled";
+                        progress: number;
+                        /** @constant */
+                        ready: false;
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description No such resource for this API key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description A stored output is missing or damaged (file_unavailable) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                        jobId: string;
+                        /** @enum {string} */
+                        status: "queued" | "processing" | "succeeded" | "failed" | "cancelled";
+                        /** @enum {string} */
+                        type: "image" | "video";
+                        model: string;
+                        progress: number;
+                        /** @description Whole credits */
+                        chargedCredits: number;
+                        createdAt: string | null;
+                        startedAt: string | null;
+                        completedAt: string | null;
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                        /** @description What the prompt pipeline did (raw, translated, enhanced, skipped) */
+                        promptPipeline?: string;
+                        prompt?: {
+                            mode: string;
+                            original: string;
+                            detectedLanguage: string | null;
+                            targetLanguage: string | null;
+                            translated: string | null;
+                            enhanced: string | null;
+                            latencyMs: number | null;
+                        };
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description No such resource for this API key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The job already finished */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: {
+                status?: "queued" | "processing" | "succeeded" | "failed" | "cancelled";
+                type?: "image" | "video";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of jobs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                        data: {
+                            /** @constant */
+                            ok: true;
+                            jobId: string;
+                            /** @enum {string} */
+                            status: "queued" | "processing" | "succeeded" | "failed" | "cancelled";
+                            /** @enum {string} */
+                            type: "image" | "video";
+                            model: string;
+                            progress: number;
+                            /** @description Whole credits */
+                            chargedCredits: number;
+                            createdAt: string | null;
+                            startedAt: string | null;
+                            completedAt: string | null;
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            /** @description What the prompt pipeline did (raw, translated, enhanced, skipped) */
+                            promptPipeline?: string;
+                            prompt?: {
+                                mode: string;
+                                original: string;
+                                detectedLanguage: string | null;
+                                targetLanguage: string | null;
+                                translated: string | null;
+                                enhanced: string | null;
+                                latencyMs: number | null;
+                            };
+                        }[];
+                        nextCursor: string | null;
+                        hasMore: boolean;
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Credits, plan and usage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                        /** @description Whole credits */
+                        balance: number;
+                        /** @description Held by unfinished jobs */
+                        reserved: number;
+                        /** @description balance − reserved */
+                        available: number;
+                        plan: {
+                            id: string;
+                            name: string;
+                        };
+                        limits: {
+                            requestsPerMinute: number;
+                            maxActiveJobs: number;
+                            monthlyCreditQuota: number | null;
+                        };
+                        usage: {
+                            /** @description ISO 8601 time */
+                            periodStart: string;
+                            /** @description ISO 8601 time */
+                            periodEnd: string;
+                            /** @description Whole credits */
+                            creditsUsed: number;
+                            jobs: {
+                                submitted: number;
+                                active: number;
+                                succeeded: number;
+                                failed: number;
+                                cancelled: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                        url: string | null;
+                        /** @description Signs every delivery (Standard Webhooks) */
+                        secret: string;
+                        /** @description The old secret still signs until then, after a rotation */
+                        previousSecretExpiresAt: string | null;
+                        progressEvents: boolean;
+                        disabled: {
+                            /** @description ISO 8601 time */
+                            at: string;
+                            reason: string | null;
+                        } | null;
+                        deliveries: {
+                            id: string;
+                            jobId: string;
+                            event: string;
+                            url: string;
+                            status: string;
+                            attempts: number;
+                            nextAttemptAt: string | null;
+                            deliveredAt: string | null;
+                            log: {
+                                attempt: number;
+                                /** @description ISO 8601 time */
+                                at: string;
+                                httpStatus: number | null;
+                                latencyMs: number;
+                                error: string | null;
+                                response: string | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    putWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://example.org/hooks/reelay",
+                 *       "progressEvents": false
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Default webhook URL of this API key; null removes it */
+                    url?: string | null;
+                    /** @description Issue a new secret; the old one keeps signing during the overlap window */
+                    rotateSecret?: boolean;
+                    /** @description Also send job.progress events */
+                    progressEvents?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The webhook as it is now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                        url: string | null;
+                        /** @description Signs every delivery (Standard Webhooks) */
+                        secret: string;
+                        /** @description The old secret still signs until then, after a rotation */
+                        previousSecretExpiresAt: string | null;
+                        progressEvents: boolean;
+                        disabled: {
+                            /** @description ISO 8601 time */
+                            at: string;
+                            reason: string | null;
+                        } | null;
+                        deliveries: {
+                            id: string;
+                            jobId: string;
+                            event: string;
+                            url: string;
+                            status: string;
+                            attempts: number;
+                            nextAttemptAt: string | null;
+                            deliveredAt: string | null;
+                            log: {
+                                attempt: number;
+                                /** @description ISO 8601 time */
+                                at: string;
+                                httpStatus: number | null;
+                                latencyMs: number;
+                                error: string | null;
+                                response: string | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    listJobWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deliveries, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                        data: {
+                            id: string;
+                            jobId: string;
+                            event: string;
+                            url: string;
+                            status: string;
+                            attempts: number;
+                            nextAttemptAt: string | null;
+                            deliveredAt: string | null;
+                            log: {
+                                attempt: number;
+                                /** @description ISO 8601 time */
+                                at: string;
+                                httpStatus: number | null;
+                                latencyMs: number;
+                                error: string | null;
+                                response: string | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description No such resource for this API key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    redeliverJobWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                        delivery: {
+                            id: string;
+                            jobId: string;
+                            event: string;
+                            url: string;
+                            status: string;
+                            attempts: number;
+                            nextAttemptAt: string | null;
+                            deliveredAt: string | null;
+                            log: {
+                                attempt: number;
+                                /** @description ISO 8601 time */
+                                at: string;
+                                httpStatus: number | null;
+                                latencyMs: number;
+                                error: string | null;
+                                response: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description No such resource for this API key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    listModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every model */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                        /** @constant */
+                        object: "list";
+                        data: ({
+                            id: string;
+                            /** @constant */
+                            object: "model";
+                            created: number;
+                            owned_by: string;
+                            /** @enum {string} */
+                            type: "image" | "video";
+                            name: string;
+                            description: string;
+                            aliases: string[];
+                            prompt: {
+                                min: number;
+                                max: number;
+                            };
+                            resolutions: string[];
+                            aspectRatios: string[];
+                            pricing: {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    listRegions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every region a channel names */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                        /** @constant */
+                        object: "list";
+                        node: string | null;
+                        accountDefault: string | null;
+                        defaultForRequests: string | null;
+                        data: {
+                            id: string;
+                            /** @constant */
+                            object: "region";
+                            /** @enum {string} */
+                            status: "healthy" | "degraded" | "down";
+                            channels: number;
+                            healthyChannels: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    createSeedanceTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; a retry with the same key and body returns the original job instead of a new one. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "prompt": "a red fox running through fresh snow",
+                 *       "aspect_ratio": "16:9",
+                 *       "resolution": "720p",
+                 *       "duration": "5"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Generation mode (default text-to-video)
+                     * @enum {string}
+                     */
+                    mode?: "text-to-video" | "image-to-video" | "media-to-video";
+                    /**
+                     * @description Rendering channel (default standard)
+                     * @enum {string}
+                     */
+                    channel?: "standard" | "real" | "wild";
+                    /** @description 3–10000 characters */
+                    prompt: string;
+                    /**
+                     * @description Default 16:9
+                     * @enum {string}
+                     */
+                    aspect_ratio?: "1:1" | "21:9" | "4:3" | "3:4" | "16:9" | "9:16";
+                    /**
+                     * @description Default 720p
+                     * @enum {string}
+                     */
+                    resolution?: "720p" | "1080p";
+                    /** @description Start frame; required for image-to-video */
+                    image_url?: string;
+                    /** @description Optional end frame (image-to-video) */
+                    end_image_url?: string;
+                    /** @description ≤ 12 URLs, required for media-to-video */
+                    media_urls?: string[];
+                    /** @description Default true */
+                    generate_audio?: boolean;
+                    /** @description Lock the camera lens (default false) */
+                    fixed_lens?: boolean;
+                    /**
+                     * @description Quality tier (default standard; mini is Seedance 2.0 Mini)
+                     * @enum {string}
+                     */
+                    quality_tier?: "standard" | "pro" | "mini";
+                    /** @description Seconds as a string or a number, "4" to "15" (default "5") */
+                    duration?: string | number;
+                    /** @description -1 – 4294967295; not supported on the real channel */
+                    seed?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The task (the original task on an idempotent replay) */
+            200: {
+                headers: {
+                    /** @description `true` on a replay */
+                    "idempotent-replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description sd2_… */
+                        id: string;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "completed" | "failed";
+                        model: string;
+                        /** @description Set once completed */
+                        output: ({
+                            video_url: string;
+                        } | {
+                            images: {
+                                url: string;
+                                width: number | null;
+                                height: number | null;
+                            }[];
+                            image_urls: string[];
+                        }) | null;
+                        credits_used: number;
+                        credits_refunded: number;
+                        error?: {
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description insufficient_credits */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different body, or its first request is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+        };
+    };
+    createSeedance2Task: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; a retry with the same key and body returns the original job instead of a new one. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "prompt": "a red fox running through fresh snow",
+                 *       "aspect_ratio": "16:9",
+                 *       "resolution": "720p",
+                 *       "duration": "5"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Generation mode (default text-to-video)
+                     * @enum {string}
+                     */
+                    mode?: "text-to-video" | "image-to-video" | "media-to-video";
+                    /**
+                     * @description Rendering channel (default standard)
+                     * @enum {string}
+                     */
+                    channel?: "standard" | "real" | "wild";
+                    /** @description 3–10000 characters */
+                    prompt: string;
+                    /**
+                     * @description Default 16:9
+                     * @enum {string}
+                     */
+                    aspect_ratio?: "1:1" | "21:9" | "4:3" | "3:4" | "16:9" | "9:16";
+                    /**
+                     * @description Default 720p
+                     * @enum {string}
+                     */
+                    resolution?: "720p" | "1080p";
+                    /** @description Start frame; required for image-to-video */
+                    image_url?: string;
+                    /** @description Optional end frame (image-to-video) */
+                    end_image_url?: string;
+                    /** @description ≤ 12 URLs, required for media-to-video */
+                    media_urls?: string[];
+                    /** @description Default true */
+                    generate_audio?: boolean;
+                    /** @description Lock the camera lens (default false) */
+                    fixed_lens?: boolean;
+                    /**
+                     * @description Quality tier (default standard; mini is Seedance 2.0 Mini)
+                     * @enum {string}
+                     */
+                    quality_tier?: "standard" | "pro" | "mini";
+                    /** @description Seconds as a string or a number, "4" to "15" (default "5") */
+                    duration?: string | number;
+                    /** @description -1 – 4294967295; not supported on the real channel */
+                    seed?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The task (the original task on an idempotent replay) */
+            200: {
+                headers: {
+                    /** @description `true` on a replay */
+                    "idempotent-replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description sd2_… */
+                        id: string;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "completed" | "failed";
+                        model: string;
+                        /** @description Set once completed */
+                        output: ({
+                            video_url: string;
+                        } | {
+                            images: {
+                                url: string;
+                                width: number | null;
+                                height: number | null;
+                            }[];
+                            image_urls: string[];
+                        }) | null;
+                        credits_used: number;
+                        credits_refunded: number;
+                        error?: {
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description insufficient_credits */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different body, or its first request is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+        };
+    };
+    createSeedance25Task: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; a retry with the same key and body returns the original job instead of a new one. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "prompt": "a hot air balloon over a canyon at sunrise",
+                 *       "duration": "10",
+                 *       "resolution": "1080p"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Generation mode (default text-to-video)
+                     * @enum {string}
+                     */
+                    mode?: "text-to-video" | "image-to-video" | "media-to-video";
+                    /**
+                     * @description Rendering channel (default standard)
+                     * @enum {string}
+                     */
+                    channel?: "standard" | "real" | "wild";
+                    /** @description 3–10000 characters */
+                    prompt: string;
+                    /**
+                     * @description Default 16:9
+                     * @enum {string}
+                     */
+                    aspect_ratio?: "1:1" | "21:9" | "4:3" | "3:4" | "16:9" | "9:16";
+                    /**
+                     * @description Default 720p
+                     * @enum {string}
+                     */
+                    resolution?: "720p" | "1080p";
+                    /** @description Start frame; required for image-to-video */
+                    image_url?: string;
+                    /** @description Optional end frame (image-to-video) */
+                    end_image_url?: string;
+                    /** @description ≤ 12 URLs, required for media-to-video */
+                    media_urls?: string[];
+                    /** @description Default true */
+                    generate_audio?: boolean;
+                    /** @description Lock the camera lens (default false) */
+                    fixed_lens?: boolean;
+                    /** @description Not accepted: Seedance 2.5 has one tier */
+                    quality_tier?: unknown;
+                    /** @description Not accepted by Seedance 2.5 */
+                    seed?: unknown;
+                    /** @description Seconds as a string or a number, "4" to "30", or "-1" to let the model pick (default "5") */
+                    duration?: string | number;
+                };
+            };
+        };
+        responses: {
+            /** @description The task (the original task on an idempotent replay) */
+            200: {
+                headers: {
+                    /** @description `true` on a replay */
+                    "idempotent-replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description sd2_… */
+                        id: string;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "completed" | "failed";
+                        model: string;
+                        /** @description Set once completed */
+                        output: ({
+                            video_url: string;
+                        } | {
+                            images: {
+                                url: string;
+                                width: number | null;
+                                height: number | null;
+                            }[];
+                            image_urls: string[];
+                        }) | null;
+                        credits_used: number;
+                        credits_refunded: number;
+                        error?: {
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description insufficient_credits */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different body, or its first request is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+        };
+    };
+    createGptImageTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; a retry with the same key and body returns the original job instead of a new one. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "text-to-image",
+                 *       "prompt": "a chrome running shoe on a white plinth",
+                 *       "resolution": "2K",
+                 *       "aspectRatio": "1:1"
+                 *     }
+                 */
+                "application/json": {
+                    /** @enum {string} */
+                    type: "text-to-image" | "image-to-image";
+                    /**
+                     * @description Default standard; economy is lower-cost with polling-based delivery
+                     * @enum {string}
+                     */
+                    channel?: "standard" | "economy";
+                    /** @description 3–20000 characters */
+                    prompt: string;
+                    /**
+                     * @description auto only supports 1K; 1:1 cannot use 4K on the standard channel
+                     * @enum {string}
+                     */
+                    resolution: "1K" | "2K" | "4K";
+                    /** @enum {string} */
+                    aspectRatio: "auto" | "1:1" | "5:4" | "9:16" | "21:9" | "16:9" | "4:3" | "3:2" | "4:5" | "3:4" | "2:3" | "2:1" | "1:2" | "3:1" | "1:3" | "9:21";
+                    /** @description Number of images, 1–4 (default 1) */
+                    batchCount?: number;
+                    /** @description 1–10 URLs, required for image-to-image */
+                    imageUrls?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The task (the original task on an idempotent replay) */
+            200: {
+                headers: {
+                    /** @description `true` on a replay */
+                    "idempotent-replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description sd2_… */
+                        id: string;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "completed" | "failed";
+                        model: string;
+                        /** @description Set once completed */
+                        output: ({
+                            video_url: string;
+                        } | {
+                            images: {
+                                url: string;
+                                width: number | null;
+                                height: number | null;
+                            }[];
+                            image_urls: string[];
+                        }) | null;
+                        credits_used: number;
+                        credits_refunded: number;
+                        error?: {
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description insufficient_credits */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different body, or its first request is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+        };
+    };
+    createNanoBananaTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; a retry with the same key and body returns the original job instead of a new one. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "text-to-image",
+                 *       "prompt": "a bowl of ramen, top-down photo",
+                 *       "image_size": "1:1",
+                 *       "output_format": "png"
+                 *     }
+                 */
+                "application/json": {
+                    /** @enum {string} */
+                    type: "text-to-image" | "image-to-image";
+                    /** @description 3–10000 characters */
+                    prompt: string;
+                    /**
+                     * @description Aspect ratio (default auto)
+                     * @enum {string}
+                     */
+                    image_size?: "1:1" | "9:16" | "16:9" | "3:4" | "4:3" | "3:2" | "2:3" | "5:4" | "4:5" | "21:9" | "auto";
+                    /**
+                     * @description Default png
+                     * @enum {string}
+                     */
+                    output_format?: "png" | "jpeg";
+                    /**
+                     * @description Default 1K
+                     * @enum {string}
+                     */
+                    resolution?: "1K" | "2K" | "4K";
+                    /** @description 1–8 URLs, required for image-to-image */
+                    image_urls?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The task (the original task on an idempotent replay) */
+            200: {
+                headers: {
+                    /** @description `true` on a replay */
+                    "idempotent-replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description sd2_… */
+                        id: string;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "completed" | "failed";
+                        model: string;
+                        /** @description Set once completed */
+                        output: ({
+                            video_url: string;
+                        } | {
+                            images: {
+                                url: string;
+                                width: number | null;
+                                height: number | null;
+                            }[];
+                            image_urls: string[];
+                        }) | null;
+                        credits_used: number;
+                        credits_refunded: number;
+                        error?: {
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description insufficient_credits */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different body, or its first request is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+        };
+    };
+    getTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task, with `error` when failed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description sd2_… */
+                        id: string;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "completed" | "failed";
+                        model: string;
+                        /** @description Set once completed */
+                        output: ({
+                            video_url: string;
+                        } | {
+                            images: {
+                                url: string;
+                                width: number | null;
+                                height: number | null;
+                            }[];
+                            image_urls: string[];
+                        }) | null;
+                        credits_used: number;
+                        credits_refunded: number;
+                        error?: {
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description No such resource for this API key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasksError"];
+                };
+            };
+        };
+    };
+    createTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; a retry with the same key and body returns the original job instead of a new one. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "model": "seedance2",
+                 *       "inputs": {
+                 *         "prompt": "waves breaking on black sand, slow motion",
+                 *         "duration": "5s",
+                 *         "resolution": "1280x720"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description "seedance2" (standard) or "seedance2-fast"
+                     * @enum {string}
+                     */
+                    model: "seedance2" | "seedance2-fast";
+                    /** @description Webhook URL for async result notification */
+                    callBackUrl?: string;
+                    inputs?: {
+                        /** @description Text description of video content */
+                        prompt?: string;
+                        /** @description Image URLs: 1 for image-to-video, 2 for keyframes (first, last), up to 9 in reference mode */
+                        urls?: string[];
+                        /** @description Reference video URLs (reference mode only, max 3) */
+                        videoUrls?: string[];
+                        /** @description Reference audio URLs (reference mode only, max 3) */
+                        audioUrls?: string[];
+                        /** @description "4s" to "15s" (default "5s") */
+                        duration?: string | number;
+                        /**
+                         * @description Output size (all 720p); default 1280x720
+                         * @enum {string}
+                         */
+                        resolution?: "720x720" | "720x960" | "960x720" | "1280x720" | "720x1280" | "1280x540";
+                        /**
+                         * @description How `urls` are used (default "keyframe")
+                         * @enum {string}
+                         */
+                        videoInputMode?: "keyframe" | "reference";
+                        /**
+                         * @description Upscale the output to 2K or 4K
+                         * @enum {string}
+                         */
+                        upscaleResolution?: "2k" | "4k";
+                        /** @description Enrich the prompt with the Prompt Enhancement Engine (translation into the model's language runs either way) */
+                        enhancePrompt?: boolean;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The new task id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description task_…; query it with GET /api/v1/jobs/queryTask */
+                        taskId: string;
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobsError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobsError"];
+                };
+            };
+            /** @description Insufficient credits */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobsError"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different body, or its first request is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobsError"];
+                };
+            };
+            /** @description Max 3 simultaneous tasks (per plan) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobsError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobsError"];
+                };
+            };
+        };
+    };
+    queryTask: {
+        parameters: {
+            query: {
+                taskId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description task_… */
+                        taskId: string;
+                        model: string;
+                        /** @enum {string} */
+                        status: "PENDING" | "PROCESSING" | "COMPLETED" | "FAILED";
+                        creditsUsed: number;
+                        output: {
+                            url: string;
+                            width: number | null;
+                            height: number | null;
+                        }[];
+                        error: string | null;
+                        /** @description Milliseconds since the epoch */
+                        createTime: number;
+                        completeTime: number | null;
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobsError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobsError"];
+                };
+            };
+            /** @description Another account's task */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobsError"];
+                };
+            };
+            /** @description Task not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobsError"];
+                };
+            };
+            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobsError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobsError"];
+                };
+            };
+        };
+    };
+    getCredits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The balance */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The balance */
+                        credits: number;
+                        /** @description The balance less what unfinished tasks hold */
+                        availableCredits: number;
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobsError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobsError"];
+                };
+            };
+            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobsError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobsError"];
+                };
+            };
+        };
+    };
+    listOpenModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The video models */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        data: {
+                            id: string;
+                            /** @constant */
+                            type: "video_generation";
+                            /** @enum {string} */
+                            mode: "text_to_video" | "image_to_video";
+                            modes: ("text_to_video" | "image_to_video" | "reference_to_video")[];
+                            name: string;
+                            description: string;
+                            durations: number[];
+                            aspectRatios: string[];
+                            resolutions: string[];
+                            usdPerSecond: {
+                                [key: string]: number;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenError"];
+                };
+            };
+        };
+    };
+    createGeneration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; a retry with the same key and body returns the original job instead of a new one. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "model": "seedance-2.0",
+                 *       "prompt": "a koi pond in the rain, close-up",
+                 *       "duration": 5,
+                 *       "aspectRatio": "16:9",
+                 *       "resolution": "720p"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description seedance-2.0 (default), seedance-2.0-fast or seedance-1.5-pro */
+                    model?: string;
+                    /** @description 3–10000 characters; optional when an image is given */
+                    prompt?: string;
+                    /** @description Seconds: 4–15 (seedance-1.5-pro: 5 or 10); default 5 */
+                    duration?: number;
+                    /**
+                     * @description 16:9 (default), 9:16 or 1:1
+                     * @enum {string}
+                     */
+                    aspectRatio?: "16:9" | "9:16" | "1:1";
+                    /**
+                     * @description 480p, 720p (default) or 1080p
+                     * @enum {string}
+                     */
+                    resolution?: "480p" | "720p" | "1080p";
+                    /** @description First frame (image-to-video) */
+                    imageUrl?: string;
+                    /** @description Last frame; needs imageUrl */
+                    endImageUrl?: string;
+                    /** @description Reference images (max 9); not combined with imageUrl */
+                    referenceImageUrls?: string[];
+                    /** @description Reference videos (max 3, each ≤15 s) */
+                    referenceVideoUrls?: string[];
+                    /** @description Reference audio (max 3, each ≤15 s); needs a reference image or video */
+                    referenceAudioUrls?: string[];
+                    /** @description Generate a soundtrack (default true) */
+                    generateAudio?: boolean;
+                    /** @description -1 (random, default) to 4294967295 */
+                    seed?: number;
+                    /** @description Keep the camera still (default false) */
+                    cameraFixed?: boolean;
+                    /** @description Receives the completion payload; overrides the key default */
+                    webhookUrl?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The accepted task */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        /** @description req_… */
+                        requestId: string;
+                        /** @enum {string} */
+                        status: "queued" | "processing" | "succeeded" | "failed" | "cancelled";
+                        model: string;
+                        creditsCharged: number;
+                        createdAt: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenError"];
+                };
+            };
+            /** @description insufficient_credits */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenError"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different body, or its first request is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenError"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenError"];
+                };
+            };
+        };
+    };
+    getGeneration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        /** @description req_… */
+                        requestId: string;
+                        model: string;
+                        /** @enum {string} */
+                        status: "queued" | "processing" | "succeeded" | "failed" | "cancelled";
+                        progress: number;
+                        output: {
+                            /** @enum {string} */
+                            type: "image" | "video";
+                            url: string;
+                            mimeType: string;
+                            width: number | null;
+                            height: number | null;
+                            duration: number | null;
+                        } | null;
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                        creditsCharged: number;
+                        createdAt: string | null;
+                        startedAt: string | null;
+                        completedAt: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenError"];
+                };
+            };
+            /** @description No such resource for this API key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenError"];
+                };
+            };
+            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenError"];
+                };
+            };
+        };
+    };
+    cancelGeneration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled task */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        /** @description req_… */
+                        requestId: string;
+                        model: string;
+                        /** @enum {string} */
+                        status: "queued" | "processing" | "succeeded" | "failed" | "cancelled";
+                        progress: number;
+                        output: {
+                            /** @enum {string} */
+                            type: "image" | "video";
+                            url: string;
+                            mimeType: string;
+                            width: number | null;
+                            height: number | null;
+                            duration: number | null;
+                        } | null;
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                        creditsCharged: number;
+                        createdAt: string | null;
+                        startedAt: string | null;
+                        completedAt: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenError"];
+                };
+            };
+            /** @description No such resource for this API key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenError"];
+                };
+            };
+            /** @description job_not_cancellable: the task already finished */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenError"];
+                };
+            };
+            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenError"];
+                };
+            };
+        };
+    };
+    createImage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; a retry with the same key and body returns the original job instead of a new one. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "prompt": "a lighthouse at dawn, watercolour",
+                 *       "model": "gpt-image-2",
+                 *       "size": "1536x1024",
+                 *       "quality": "high"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description What to draw; 3–20000 characters for gpt-image-2 */
+                    prompt: string;
+                    /** @description gpt-image-2 (default); any gpt-image-* / chatgpt-image-* name means gpt-image-2; nano-banana-pro; or a catalog alias */
+                    model?: string | null;
+                    /** @description Images to make: 1–4 */
+                    n?: number | null;
+                    /** @description auto, 1024x1024, 1536x1024, 1024x1536 or any WIDTHxHEIGHT (multiples of 16, ratio ≤ 3:1, edge ≤ 3840) */
+                    size?: string | null;
+                    /** @description low, medium, high or auto */
+                    quality?: ("low" | "medium" | "high" | "auto") | null;
+                    /** @description png (default) or jpeg */
+                    output_format?: string | null;
+                    /** @description Accepted and ignored */
+                    output_compression?: number | null;
+                    /** @description b64_json (default) or url (a signed link) */
+                    response_format?: ("b64_json" | "url") | null;
+                    /** @description opaque or auto; transparent is not supported */
+                    background?: ("transparent" | "opaque" | "auto") | null;
+                    /** @description Accepted and ignored */
+                    moderation?: ("low" | "auto") | null;
+                    /** @description Must be false or absent: streaming is not supported */
+                    stream?: boolean | null;
+                    /** @description Accepted and ignored (streaming only) */
+                    partial_images?: number | null;
+                    /** @description Accepted and ignored */
+                    user?: string | null;
+                    /** @description dall-e-3 only; accepted and ignored */
+                    style?: ("vivid" | "natural") | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The images */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        created: number;
+                        data: ({
+                            b64_json: string;
+                        } | {
+                            url: string;
+                        })[];
+                        background: string;
+                        output_format: string;
+                        quality: string;
+                        size: string;
+                        usage: {
+                            input_tokens: number;
+                            input_tokens_details: {
+                                image_tokens: number;
+                                text_tokens: number;
+                            };
+                            output_tokens: number;
+                            total_tokens: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request or moderation_blocked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different body, or its first request is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description A stored image is missing or damaged (file_unavailable) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description Rate limit or insufficient_quota */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description Not ready in time; the job goes on */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+        };
+    };
+    editImage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; a retry with the same key and body returns the original job instead of a new one. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** @description What to draw; 3–20000 characters for gpt-image-2 */
+                    prompt: string;
+                    /** @description gpt-image-2 (default); any gpt-image-* / chatgpt-image-* name means gpt-image-2; nano-banana-pro; or a catalog alias */
+                    model?: string | null;
+                    /** @description Images to make: 1–4 */
+                    n?: number | null;
+                    /** @description auto, 1024x1024, 1536x1024, 1024x1536 or any WIDTHxHEIGHT (multiples of 16, ratio ≤ 3:1, edge ≤ 3840) */
+                    size?: string | null;
+                    /** @description low, medium, high or auto */
+                    quality?: ("low" | "medium" | "high" | "auto") | null;
+                    /** @description png (default) or jpeg */
+                    output_format?: string | null;
+                    /** @description Accepted and ignored */
+                    output_compression?: number | null;
+                    /** @description b64_json (default) or url (a signed link) */
+                    response_format?: ("b64_json" | "url") | null;
+                    /** @description opaque or auto; transparent is not supported */
+                    background?: ("transparent" | "opaque" | "auto") | null;
+                    /** @description Accepted and ignored */
+                    moderation?: ("low" | "auto") | null;
+                    /** @description Must be false or absent: streaming is not supported */
+                    stream?: boolean | null;
+                    /** @description Accepted and ignored (streaming only) */
+                    partial_images?: number | null;
+                    /** @description Accepted and ignored */
+                    user?: string | null;
+                    /** @description JSON form: reference images as {image_url} */
+                    images?: {
+                        image_url?: string;
+                        file_id?: string;
+                    }[] | null;
+                    /** @description Accepted and ignored */
+                    input_fidelity?: ("high" | "low") | null;
+                };
+                "application/json": {
+                    /** @description What to draw; 3–20000 characters for gpt-image-2 */
+                    prompt: string;
+                    /** @description gpt-image-2 (default); any gpt-image-* / chatgpt-image-* name means gpt-image-2; nano-banana-pro; or a catalog alias */
+                    model?: string | null;
+                    /** @description Images to make: 1–4 */
+                    n?: number | null;
+                    /** @description auto, 1024x1024, 1536x1024, 1024x1536 or any WIDTHxHEIGHT (multiples of 16, ratio ≤ 3:1, edge ≤ 3840) */
+                    size?: string | null;
+                    /** @description low, medium, high or auto */
+                    quality?: ("low" | "medium" | "high" | "auto") | null;
+                    /** @description png (default) or jpeg */
+                    output_format?: string | null;
+                    /** @description Accepted and ignored */
+                    output_compression?: number | null;
+                    /** @description b64_json (default) or url (a signed link) */
+                    response_format?: ("b64_json" | "url") | null;
+                    /** @description opaque or auto; transparent is not supported */
+                    background?: ("transparent" | "opaque" | "auto") | null;
+                    /** @description Accepted and ignored */
+                    moderation?: ("low" | "auto") | null;
+                    /** @description Must be false or absent: streaming is not supported */
+                    stream?: boolean | null;
+                    /** @description Accepted and ignored (streaming only) */
+                    partial_images?: number | null;
+                    /** @description Accepted and ignored */
+                    user?: string | null;
+                    /** @description JSON form: reference images as {image_url} */
+                    images?: {
+                        image_url?: string;
+                        file_id?: string;
+                    }[] | null;
+                    /** @description Accepted and ignored */
+                    input_fidelity?: ("high" | "low") | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The images */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        created: number;
+                        data: ({
+                            b64_json: string;
+                        } | {
+                            url: string;
+                        })[];
+                        background: string;
+                        output_format: string;
+                        quality: string;
+                        size: string;
+                        usage: {
+                            input_tokens: number;
+                            input_tokens_details: {
+                                image_tokens: number;
+                                text_tokens: number;
+                            };
+                            output_tokens: number;
+                            total_tokens: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request or moderation_blocked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different body, or its first request is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description A stored image is missing or damaged (file_unavailable) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description A file or the whole form is over its limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description Not ready in time; the job goes on */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+        };
+    };
+    listVideos: {
+        parameters: {
+            query?: {
+                after?: string;
+                limit?: number;
+                order?: "asc" | "desc";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of videos */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        object: "list";
+                        data: {
+                            id: string;
+                            /** @constant */
+                            object: "video";
+                            model: string;
+                            /** @enum {string} */
+                            status: "queued" | "in_progress" | "completed" | "failed";
+                            progress: number;
+                            created_at: number;
+                            completed_at: number | null;
+                            expires_at: number | null;
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            prompt: string;
+                            seconds: string;
+                            size: string;
+                            remixed_from_video_id: string | null;
+                        }[];
+                        first_id: string | null;
+                        last_id: string | null;
+                        has_more: boolean;
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+        };
+    };
+    createVideo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; a retry with the same key and body returns the original job instead of a new one. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** @description What to film; 3–10000 characters */
+                    prompt: string;
+                    /** @description sora-2* → seedance-2.0-fast (default); sora-2-pro* → seedance-2.0; or a catalog id / alias */
+                    model?: string | null;
+                    /** @description "4" (default), "8", "12", or any whole number of seconds the model allows (4–15) */
+                    seconds?: (string | number) | null;
+                    /** @description 720x1280 (default), 1280x720, 1024x1792, 1792x1024, or any WIDTHxHEIGHT */
+                    size?: string | null;
+                    /** @description First frame: an uploaded file (multipart), {image_url} (a URL or data: URL), or a URL string */
+                    input_reference?: (string | {
+                        image_url?: string;
+                        file_id?: string;
+                    }) | null;
+                };
+                /**
+                 * @example {
+                 *       "prompt": "a timelapse of clouds over a mountain ridge",
+                 *       "model": "sora-2",
+                 *       "seconds": "8",
+                 *       "size": "1280x720"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description What to film; 3–10000 characters */
+                    prompt: string;
+                    /** @description sora-2* → seedance-2.0-fast (default); sora-2-pro* → seedance-2.0; or a catalog id / alias */
+                    model?: string | null;
+                    /** @description "4" (default), "8", "12", or any whole number of seconds the model allows (4–15) */
+                    seconds?: (string | number) | null;
+                    /** @description 720x1280 (default), 1280x720, 1024x1792, 1792x1024, or any WIDTHxHEIGHT */
+                    size?: string | null;
+                    /** @description First frame: an uploaded file (multipart), {image_url} (a URL or data: URL), or a URL string */
+                    input_reference?: (string | {
+                        image_url?: string;
+                        file_id?: string;
+                    }) | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The video object (status queued) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @constant */
+                        object: "video";
+                        model: string;
+                        /** @enum {string} */
+                        status: "queued" | "in_progress" | "completed" | "failed";
+                        progress: number;
+                        created_at: number;
+                        completed_at: number | null;
+                        expires_at: number | null;
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                        prompt: string;
+                        seconds: string;
+                        size: string;
+                        remixed_from_video_id: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different body, or its first request is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description rate_limit_exceeded or insufficient_quota */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+        };
+    };
+    getVideo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                video_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The video object */
+            200: {
+                headers: {
+                    /** @description While it runs: how long to wait before polling again */
+                    "openai-poll-after-ms"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @constant */
+                        object: "video";
+                        model: string;
+                        /** @enum {string} */
+                        status: "queued" | "in_progress" | "completed" | "failed";
+                        progress: number;
+                        created_at: number;
+                        completed_at: number | null;
+                        expires_at: number | null;
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                        prompt: string;
+                        seconds: string;
+                        size: string;
+                        remixed_from_video_id: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description No such resource for this API key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+        };
+    };
+    deleteVideo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                video_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @constant */
+                        object: "video.deleted";
+                        /** @constant */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description No such resource for this API key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+        };
+    };
+    downloadVideoContent: {
+        parameters: {
+            query?: {
+                variant?: "video" | "thumbnail" | "spritesheet";
+            };
+            header?: never;
+            path: {
+                video_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description video/mp4 bytes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp4": string;
+                };
+            };
+            /** @description Not completed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description The API key is missing, inactive or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description No such video or variant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description The stored video is missing or damaged (file_unavailable) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenaiError"];
+                };
+            };
+        };
+    };
+}

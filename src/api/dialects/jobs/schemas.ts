@@ -41,3 +41,19 @@ export const CreateTaskBody = z.object({
 export type CreateTaskBody = z.output<typeof CreateTaskBody>
 
 export const QueryTaskQuery = z.object({ taskId: z.string().min(1).max(100) })
+
+/** Seed 002's error body: `error` is a readable string, as in a FAILED task. */
+export const JobsErrorSchema = z.object({ error: z.string(), code: z.string(), status: z.number().int(), requestId: z.string(), field: z.string().optional() })
+
+/** The Query Task response (also the callback payload). */
+export const JobsTaskSchema = z.object({
+  taskId: z.string().describe('task_…'),
+  model: z.string(),
+  status: z.enum(['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED']),
+  creditsUsed: z.number().int(),
+  output: z.array(z.object({ url: z.string(), width: z.number().int().nullable(), height: z.number().int().nullable() })),
+  error: z.string().nullable(),
+  createTime: z.number().int().describe('Milliseconds since the epoch'),
+  completeTime: z.number().int().nullable(),
+})
+export type JobsTask = z.output<typeof JobsTaskSchema>

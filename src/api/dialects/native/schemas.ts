@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { Credits, JobErrorSchema, JobStatusSchema, JobTypeSchema, NullableIsoTime } from '../response-schemas.js'
 
 const url = z.string().max(4096)
 
@@ -51,3 +52,63 @@ export const ListJobsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).optional(),
   cursor: z.string().max(100).optional(),
 })
+
+/** The error body of seed 000: `{ok: false, error: {code, message, requestId, field?}}`. */
+export const NativeErrorSchema = z.object({
+  ok: z.literal(false),
+  error: z.object({ code: z.string(), message: z.string(), requestId: z.string(), field: z.string().optional() }),
+})
+
+/** What every native job answer starts with. */
+const jobHead = { ok: z.literal(true), jobId: z.string(), status: JobStatusSchema, type: JobTypeSchema, model: z.string() }
+
+/** A job as `GET /v1/jobs/:jobId` shows it. */
+export const NativeJobSchema = z.object({
+  ...jobHead,
+  progress: z.number(),
+  chargedCredits: Credits,
+  createdAt: NullableIsoTime,
+  startedAt: NullableIsoTime,
+  completedAt: NullableIsoTime,
+  error: JobErrorSchema.nullable(),
+  promptPipeline: z.string().optional().describe('What the prompt pipeline did (raw, translated, enhanced, skipped)'),
+  prompt: z
+    .object({
+      mode: z.string(),
+      original: z.string(),
+      detectedLanguage: z.string().nullable(),
+      targetLanguage: z.string().nullable(),
+      translated: z.string().nullable(),
+      enhanced: z.string().nullable(),
+      latencyMs: z.number().nullable(),
+    })
+    .optional(),
+})
+export type NativeJob = z.output<typeof NativeJobSchema>
+
+/** The answer to a generate request (also an idempotent replay's). */
+export const SubmittedSchema = z.object({
+  ...jobHead,
+  chargedCredits: Credits,
+  idempotentReplay: z.boolean(),
+})
+export type Submitted = z.output<typeof SubmittedSchema>
+
+/** `GET /v1/jobs/:jobId/result` once the job finished. */
+export const NativeResultSchema = z.object({
+  ...jobHead,
+  outputs: z.array(
+    z.object({
+      url: z.string().describe('Signed link, valid for REELAY_RESULT_URL_TTL_SECONDS'),
+      mimeType: z.string(),
+      width: z.number().int().nullable(),
+      height: z.number().int().nullable(),
+      duration: z.number().nullable().describe('Seconds (video)'),
+      size: z.number().int().describe('Bytes'),
+    }),
+  ),
+  error: JobErrorSchema.nullable(),
+})
+
+/** `GET /v1/jobs/:jobId/result` while the job runs. */
+export const NativeNotReadySchema = z.object({ ok: z.literal(true), jobId: z.string(), status: JobStatusSchema, progress: z.number(), ready: z.literal(false) })

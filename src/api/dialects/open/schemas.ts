@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { JobErrorSchema, JobStatusSchema, JobTypeSchema, NullableIsoTime } from '../response-schemas.js'
 
 const url = z.string().max(4096)
 
@@ -44,3 +45,24 @@ export function unknownField(raw: unknown): { field: string; suggestion: string 
   }
   return null
 }
+
+/** Seed 004's error body; the request id travels in the `x-request-id` header. */
+export const OpenErrorSchema = z.object({ success: z.literal(false), error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) })
+
+/** A generation as seed 004 shows it; `output` is set once it succeeded. */
+export const GenerationSchema = z.object({
+  success: z.literal(true),
+  requestId: z.string().describe('req_…'),
+  model: z.string(),
+  status: JobStatusSchema,
+  progress: z.number(),
+  output: z
+    .object({ type: JobTypeSchema, url: z.string(), mimeType: z.string(), width: z.number().int().nullable(), height: z.number().int().nullable(), duration: z.number().nullable() })
+    .nullable(),
+  error: JobErrorSchema.nullable(),
+  creditsCharged: z.number().int(),
+  createdAt: NullableIsoTime,
+  startedAt: NullableIsoTime,
+  completedAt: NullableIsoTime,
+})
+export type Generation = z.output<typeof GenerationSchema>

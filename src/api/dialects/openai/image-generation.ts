@@ -1,8 +1,7 @@
 import { AppError } from '../../../errors.js'
-import { requestFingerprint } from '../../../domain/fingerprint.js'
 import { DEFAULT_MODEL, MODELS, resolveModel, type CatalogModel } from '../../../catalog/models.js'
 import { authOf } from '../../plugins/auth.js'
-import { D, idempotencyKey } from './request.js'
+import { D } from './request.js'
 import { imageSize } from './size.js'
 import { errorBody, jobFailure, outputSize, ZERO_USAGE } from './present.js'
 import type { z } from 'zod'
@@ -11,6 +10,7 @@ import type { AppDeps } from '../../deps.js'
 import type { ImageParams } from '../../../domain/params.js'
 import type { Job } from '../../../jobs/job-model.js'
 import type { ImageEditBody, ImageGenerationBody } from './schemas.js'
+import type { IdempotencyContext } from '../../plugins/idempotency.js'
 
 /**
  * OpenAI image model names → ours. Every GPT image model name means our gpt-image-2; DALL·E is
@@ -68,13 +68,13 @@ export async function generateImages(
   deps: AppDeps,
   req: FastifyRequest,
   reply: FastifyReply,
-  opts: { body: ImageBody; route: string; refs: string[]; refFields: Record<string, string>; fingerprintExtra?: unknown; uploads?: string[]; drop?: () => Promise<void> },
+  opts: { body: ImageBody; idempotency: IdempotencyContext; refs: string[]; refFields: Record<string, string>; fingerprintExtra?: unknown; uploads?: string[]; drop?: () => Promise<void> },
 ) {
   const { body } = opts
   const model = imageModel(body.model)
   const catalogModel = resolveModel(model ?? DEFAULT_MODEL.image)
   const size = imageSize(body.size, catalogModel?.type === 'image' ? catalogModel.aspectRatios : ['1:1', '3:2', '2:3'])
-  const key = idempotencyKey(req)
+  const key = opts.idempotency.key
   const auth = authOf(req)
   let submitted: { job: Job; replay: boolean }
   try {
@@ -94,8 +94,7 @@ export async function generateImages(
         referenceImageUrls: opts.refs.length > 0 ? opts.refs : undefined,
       },
       fields: { aspectRatio: 'size', resolution: 'size', format: 'output_format', ...opts.refFields },
-      idempotencyKey: key,
-      fingerprint: requestFingerprint('POST', opts.route, { body, files: opts.fingerprintExtra }),
+      ...opts.idempotency.claim({ body, files: opts.fingerprintExtra }),
       uploads: opts.uploads ?? [],
     })
   } catch (err) {
@@ -104,6 +103,7 @@ export async function generateImages(
   }
   // A replay refers to the uploads of the first request; this request's copies are not needed.
   if (submitted.replay) await opts.drop?.()
+  opts.idempotency.replayed(reply, submitted.replay)
   const jobId = submitted.job.id
   void reply.header('x-reelay-job-id', jobId)
 

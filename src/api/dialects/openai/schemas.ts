@@ -74,3 +74,39 @@ export const VideoListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).optional(),
   order: z.enum(['asc', 'desc']).optional(),
 })
+
+/** OpenAI's error body. */
+export const OpenAIErrorSchema = z.object({ error: z.object({ message: z.string(), type: z.string(), param: z.string().nullable(), code: z.string().nullable() }) })
+
+/** OpenAI's video object (`id` in the `video_…` form). */
+export const VideoObjectSchema = z.object({
+  id: z.string(),
+  object: z.literal('video'),
+  model: z.string(),
+  status: z.enum(['queued', 'in_progress', 'completed', 'failed']),
+  progress: z.number(),
+  created_at: z.number().int(),
+  completed_at: z.number().int().nullable(),
+  expires_at: z.number().int().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  prompt: z.string(),
+  seconds: z.string(),
+  size: z.string(),
+  remixed_from_video_id: z.string().nullable(),
+})
+
+/** What `images.generate` and `images.edit` answer: the images inline (`b64_json`) or as signed links (`url`). */
+export const ImagesResponseSchema = z.object({
+  created: z.number().int(),
+  data: z.array(z.union([z.object({ b64_json: z.string() }), z.object({ url: z.string() })])),
+  background: z.string(),
+  output_format: z.string(),
+  quality: z.string(),
+  size: z.string(),
+  usage: z.object({
+    input_tokens: z.number().int(),
+    input_tokens_details: z.object({ image_tokens: z.number().int(), text_tokens: z.number().int() }),
+    output_tokens: z.number().int(),
+    total_tokens: z.number().int(),
+  }),
+})

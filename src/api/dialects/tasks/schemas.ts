@@ -83,3 +83,29 @@ export const NanoBananaBody = z.strictObject({
 export type NanoBananaBody = z.output<typeof NanoBananaBody>
 
 export const TaskIdParams = z.object({ id: z.string().min(1).max(100) })
+
+const creditsFigures = { required_credits: z.number().int().optional(), available_credits: z.number().int().optional() }
+
+/** The 001 error body; a 402 also says what was needed and what there was, at the top and in `error`. */
+export const TasksErrorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), requestId: z.string(), field: z.string().optional(), ...creditsFigures }),
+  ...creditsFigures,
+})
+
+/** The 001 task: `{id, status, model, output, credits_used, credits_refunded}`, plus `error` once failed. */
+export const TaskSchema = z.object({
+  id: z.string().describe('sd2_…'),
+  status: z.enum(['pending', 'processing', 'completed', 'failed']),
+  model: z.string(),
+  output: z
+    .union([
+      z.object({ video_url: z.string() }),
+      z.object({ images: z.array(z.object({ url: z.string(), width: z.number().int().nullable(), height: z.number().int().nullable() })), image_urls: z.array(z.string()) }),
+    ])
+    .nullable()
+    .describe('Set once completed'),
+  credits_used: z.number().int(),
+  credits_refunded: z.number().int(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+})
+export type Task = z.output<typeof TaskSchema>

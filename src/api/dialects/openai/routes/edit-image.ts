@@ -1,50 +1,39 @@
-import { AppError } from '../../../errors.js'
-import { defineRoute } from '../../route.js'
-import { multipartReader, uploadsOf } from './multipart.js'
-import { ImageEditBody, ImageGenerationBody } from './schemas.js'
-import { D, IDEMPOTENCY_HEADER } from './request.js'
-import { fileFingerprint, fromDataUrl, uploadStore } from './uploads.js'
-import { checkImageOptions, editImageLimit, generateImages } from './image-generation.js'
-import { authOf } from '../../plugins/auth.js'
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
-import type { AppDeps } from '../../deps.js'
+import { AppError } from '../../../../errors.js'
+import { authOf } from '../../../plugins/auth.js'
+import { defineRoute } from '../../../route.js'
+import { multipartReader, uploadsOf } from '../multipart.js'
+import { ImageEditBody, ImagesResponseSchema } from '../schemas.js'
+import { D } from '../request.js'
+import { fileFingerprint, fromDataUrl, uploadStore } from '../uploads.js'
+import { checkImageOptions, editImageLimit, generateImages } from '../image-generation.js'
+import type { z } from 'zod'
+import type { FastifyInstance } from 'fastify'
+import type { AppDeps } from '../../../deps.js'
 
-function rejectMultipart(req: FastifyRequest): Promise<void> {
-  if (typeof req.isMultipart === 'function' && req.isMultipart()) {
-    return Promise.reject(new AppError('unsupported_media_type', 'Send the body as `Content-Type: application/json`.', { field: 'Content-Type' }))
-  }
-  return Promise.resolve()
-}
+export type EditImageRequest = z.input<typeof ImageEditBody>
+export type EditImageResponse = z.output<typeof ImagesResponseSchema>
 
-/** `POST /v1/images/generations` and `POST /v1/images/edits` (OpenAI images.generate / images.edit). */
-export function registerImageRoutes(scope: FastifyInstance, deps: AppDeps, auth: preHandlerAsyncHookHandler): void {
+/** `POST /v1/images/edits` (OpenAI images.edit): multipart `image`/`image[]` files plus the generation fields, or JSON. */
+export function registerEditImage(scope: FastifyInstance, deps: AppDeps): void {
   defineRoute(scope, {
     method: 'POST',
-    url: '/v1/images/generations',
+    url: '/images/edits',
     dialect: D,
-    summary: 'Create images (OpenAI images.generate); waits for the job and answers with the images',
-    body: ImageGenerationBody,
-    headers: IDEMPOTENCY_HEADER,
-    responses: { 200: 'The images', 400: 'Invalid request or moderation_blocked', 429: 'Rate limit or insufficient_quota', 410: 'A stored image is missing or damaged (file_unavailable)', 504: 'Not ready in time; the job goes on' },
-    preHandler: [auth, rejectMultipart],
-    async handler({ body, req }, reply) {
-      checkImageOptions(body)
-      return generateImages(deps, req, reply, { body, route: '/v1/images/generations', refs: [], refFields: {} })
-    },
-  })
-
-  defineRoute(scope, {
-    method: 'POST',
-    url: '/v1/images/edits',
-    dialect: D,
+    operationId: 'editImage',
     summary: 'Edit images (OpenAI images.edit): multipart `image`/`image[]` files plus the generation fields',
     body: ImageEditBody,
-    headers: IDEMPOTENCY_HEADER,
+    idempotency: 'optional',
     consumes: ['multipart/form-data', 'application/json'],
-    responses: { 200: 'The images', 400: 'Invalid request or moderation_blocked', 410: 'A stored image is missing or damaged (file_unavailable)', 413: 'A file or the whole form is over its limit', 504: 'Not ready in time; the job goes on' },
+    responses: {
+      200: { description: 'The images', schema: ImagesResponseSchema },
+      400: 'Invalid request or moderation_blocked',
+      410: 'A stored image is missing or damaged (file_unavailable)',
+      413: 'A file or the whole form is over its limit',
+      504: 'Not ready in time; the job goes on',
+    },
     // A mask is read (one at most) only to be refused by name below.
-    preHandler: [auth, multipartReader(deps.config, { image: editImageLimit, mask: () => ({ max: 1, rule: 'takes one file' }) })],
-    async handler({ body, req }, reply) {
+    preHandler: [multipartReader(deps.config, { image: editImageLimit, mask: () => ({ max: 1, rule: 'takes one file' }) })],
+    async handler({ body, req, idempotency }, reply) {
       checkImageOptions(body)
       const files = uploadsOf(req)
       if (files.some((f) => f.field === 'mask') || (req.body as { mask?: unknown } | undefined)?.mask !== undefined) {
@@ -82,7 +71,7 @@ export function registerImageRoutes(scope: FastifyInstance, deps: AppDeps, auth:
       }
       return generateImages(deps, req, reply, {
         body,
-        route: '/v1/images/edits',
+        idempotency,
         refs,
         refFields,
         fingerprintExtra: fileFingerprint(images),

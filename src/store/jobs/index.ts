@@ -1,0 +1,17 @@
+// Every SQL statement on `jobs` lives in this folder, one file per operation. Each takes a
+// connection or a transaction and returns what happened (rows, or whether the write landed).
+export type { Db } from './db.js'
+export { insertJob } from './insert-job.js'
+export { getJob, getOwnedJob, getJobAtAttempt, getJobOwner, getJobOutputs, getJobDialect } from './get-job.js'
+export { listJobs, type JobPage } from './list-jobs.js'
+export { countActiveJobs, countActiveOnChannel, countJobsByStatus, sumUnreleasedPrices } from './count-jobs.js'
+export { claimJobs, dueJobIds, laneBacklog, type Claim, type ClaimLane } from './claim-jobs.js'
+export { updateFencedJob, setErrorDetail, type Fence, type JobPatch } from './update-job.js'
+export { recordPolls, type PollRecord, type PollWrite } from './record-polls.js'
+export { completeJob } from './complete-job.js'
+export { failJob, type Failure } from './fail-job.js'
+export { findExpiredJobs, expireJob } from './expire-jobs.js'
+export { cancelJob } from './cancel-job.js'
+export { markJobDeleted } from './delete-job.js'
+export { wakeJobByUpstream, findJobByUpstream } from './wake-job.js'
+export { releaseLeases } from './release-leases.js'
