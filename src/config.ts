@@ -71,6 +71,8 @@ export const configSchema = z.object({
   REELAY_WEBHOOK_SECRET_OVERLAP_HOURS: int(24, 0),
   /** Log level: fatal, error, warn, info, debug, trace or silent. (Default: info) */
   REELAY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Fraction (0–1) of answered requests logged at info; the rest at debug, and every 5xx at warn. (Default: 0) */
+  REELAY_ACCESS_LOG_SAMPLE: z.coerce.number().min(0).max(1).default(0),
   /** SQLite durability: FULL fsyncs every commit, NORMAL survives app crashes only. (Default: FULL) */
   REELAY_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   /** JSON file overriding default prices and plans. (Default: DATA_DIR/prices.json when present) */
