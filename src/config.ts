@@ -3,6 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 import { DEFAULT_MAX_BALANCE } from './domain/credits.js'
+import { REGION_PATTERN, REGION_RULE } from './domain/region.js'
 
 const bool = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
@@ -70,10 +71,14 @@ export const configSchema = z.object({
   REELAY_WEBHOOK_SECRET_OVERLAP_HOURS: int(24, 0),
   /** Log level: fatal, error, warn, info, debug, trace or silent. (Default: info) */
   REELAY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Fraction (0–1) of answered requests logged at info; the rest at debug, and every 5xx at warn. (Default: 0) */
+  REELAY_ACCESS_LOG_SAMPLE: z.coerce.number().min(0).max(1).default(0),
   /** SQLite durability: FULL fsyncs every commit, NORMAL survives app crashes only. (Default: FULL) */
   REELAY_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   /** JSON file overriding default prices and plans. (Default: DATA_DIR/prices.json when present) */
   REELAY_PRICES_FILE: z.string().optional(),
+  /** The region this node serves (e.g. us-east); a job submitted here prefers channels of that region. (Default: unset) */
+  REELAY_REGION: z.string().regex(REGION_PATTERN, REGION_RULE).optional(),
   /** JSON file of upstream channels; without one every model runs on the built-in studio. (Default: unset) */
   REELAY_CHANNELS_FILE: z.string().optional(),
   /** US dollars per credit, used where an API shows prices in USD. (Default: 0.0025) */

@@ -148,9 +148,13 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     ownKey: ownFiles.keyOf,
     discard: discardInputs,
   })
+  const nodeRegion = config.REELAY_REGION
+  const regionNames = [...new Set([...channels.flatMap((c) => (c.region ? [c.region] : [])), ...(nodeRegion ? [nodeRegion] : [])])]
   const jobs = createJobService({
     store,
     clock,
+    nodeRegion,
+    regions: regionNames,
     prices,
     prompts: promptConfig,
     storage,
@@ -226,6 +230,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     metrics,
     people,
     channels: { list: channels, breakerStates: () => router.breakerStates?.() ?? [] },
+    regions: { node: nodeRegion ?? null, list: () => router.regions?.() ?? [] },
   }
   /**
    * Every process listens for key revocations; worker processes also for submits and cancels

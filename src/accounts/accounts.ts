@@ -14,6 +14,8 @@ export interface AuthContext {
   accountName: string
   apiKeyId: string
   plan: string
+  /** The account's default region for new jobs (`reelay accounts region`); null: the node's. */
+  region?: string | null | undefined
 }
 
 export type Account = AccountsTable
@@ -207,7 +209,7 @@ export function createAccounts(store: Store, clock: Clock, opts: AccountsOptions
       const row = await db
         .selectFrom('apiKeys')
         .innerJoin('accounts', 'accounts.id', 'apiKeys.accountId')
-        .select(['apiKeys.id as apiKeyId', 'apiKeys.accountId', 'accounts.name as accountName', 'accounts.plan'])
+        .select(['apiKeys.id as apiKeyId', 'apiKeys.accountId', 'accounts.name as accountName', 'accounts.plan', 'accounts.region'])
         .where('apiKeys.hash', '=', hash)
         .where('apiKeys.revokedAt', 'is', null)
         // An operator disabled the account (`PATCH /admin/v1/accounts/:id`): its keys stop working.

@@ -10,6 +10,7 @@ import { registerCallbackRoute } from './callbacks-route.js'
 import { registerDocsRoutes } from './docs-route.js'
 import { registerMetrics } from './metrics-route.js'
 import { mediaOriginsFor, registerDashboardRoute } from './dashboard-route.js'
+import { registerAccessLog } from './plugins/access-log.js'
 import { registerOpenApiRoutes } from './openapi-routes.js'
 import { nativeDialect } from './dialects/native/index.js'
 import { DIALECTS } from './dialects/index.js'
@@ -53,6 +54,8 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
         }),
     bodyLimit: config.REELAY_BODY_LIMIT_BYTES,
     genReqId: requestIdFor,
+    // Logged by registerAccessLog: sampled, and at debug unless the answer is a 5xx.
+    disableRequestLogging: true,
     // A body trickled byte by byte must not hold a connection open: Node cuts the request
     // (408, in the dialect's shape via clientErrorHandler) when it is not complete in time, and
     // checks often enough for the limit to mean what it says.
@@ -75,6 +78,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
     // Answered before the body was read (a 401, a shed request): close rather than read the rest.
     if (!req.raw.complete) void reply.header('connection', 'close')
   })
+  registerAccessLog(app, config.REELAY_ACCESS_LOG_SAMPLE)
   // Error handling first: a root route takes the handler in effect when it is registered.
   await registerErrorHandling(app, errors, byName)
   if (deps.metrics) registerMetrics(app, deps.metrics, deps.config)

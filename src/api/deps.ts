@@ -11,6 +11,7 @@ import type { CallbackHandler } from '../jobs/callbacks.js'
 import type { Metrics } from '../metrics/metrics.js'
 import type { People } from '../accounts/people.js'
 import type { ChannelSpec } from '../providers/channels.js'
+import type { RegionsView } from './regions-route.js'
 
 /** Everything routes may use; built once in `main.ts` (or a test) and passed in. */
 export interface AppDeps {
@@ -30,4 +31,6 @@ export interface AppDeps {
   channels: { list: readonly ChannelSpec[]; breakerStates(): Array<{ channel: string; state: 'closed' | 'half-open' | 'open' }> }
   /** Request, upstream and webhook metrics for `/metrics` (absent or no-op when metrics are off). */
   metrics?: Metrics
+  /** This node's region and the channels' regions (`GET /v1/regions`); absent: none. */
+  regions?: RegionsView
 }

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander'
+import { REGION_PATTERN, REGION_RULE } from '../domain/region.js'
 import { loadConfig } from '../config.js'
 import { findLedgerMismatches } from '../ledger/doctor.js'
 import { AppError } from '../errors.js'
@@ -135,6 +136,22 @@ export function buildCli(io: CliIo): Command {
         const acct = await a.byName(name)
         await store.db.updateTable('accounts').set({ promptMode: mode === 'default' ? null : mode }).where('id', '=', acct.id).execute()
         emit(false, {}, `Account ${acct.name}: prompt mode ${mode}.`)
+      })
+    })
+
+  accounts
+    .command('region')
+    .description("The account's default region for new jobs (docs/deploy.md)")
+    .argument('<account>')
+    .argument('<region>', "a region name, or default for the node's", (v: string) => {
+      if (v !== 'default' && !REGION_PATTERN.test(v)) throw new InvalidArgumentError(`must be ${REGION_RULE}, or default`)
+      return v
+    })
+    .action(async (name: string, region: string) => {
+      await withAccounts(io, async (a, { store }) => {
+        const acct = await a.byName(name)
+        await store.db.updateTable('accounts').set({ region: region === 'default' ? null : region }).where('id', '=', acct.id).execute()
+        emit(false, {}, `Account ${acct.name}: region ${region}.`)
       })
     })
 

@@ -28,6 +28,7 @@ import type { VideoParams } from '../domain/params.js'
 import { DEFAULT_PROMPT_CONFIG, PROMPT_MODES, resolvePromptMode, type PromptConfig, type PromptMode } from '../prompts/prompt-config.js'
 import { promptSurcharge, startRecord } from '../prompts/pipeline.js'
 import { assertCanSpend, noticeLowBalance } from '../billing/account-state.js'
+import { jobRegion, REGION_PATTERN, REGION_RULE } from '../domain/region.js'
 
 export interface SubmitRequest {
   auth: AuthContext
@@ -48,6 +49,8 @@ export interface SubmitRequest {
   requestId?: string | undefined
   /** `raw`, `translate` or `enhance` (the dialect maps its own field); absent: the defaults decide. */
   promptMode?: unknown
+  /** The region the job should run in; absent: the account's default, else this node's. */
+  region?: string | undefined
 }
 
 export interface JobServiceDeps {
@@ -71,6 +74,10 @@ export interface JobServiceDeps {
   onInputDeleted?: (key: string) => void
   /** The LLM channel and prompt defaults (none: detection only). */
   prompts?: PromptConfig
+  /** This node's region (REELAY_REGION): where a job with no other preference runs. */
+  nodeRegion?: string | undefined
+  /** Regions a request may ask for (those the channels name, and this node's); empty: any well-formed name. */
+  regions?: readonly string[]
   /** Told `submitted` after a job commits and `cancelled` after a cancel commits (its webhook queued). */
   events?: JobEvents
 }
@@ -202,6 +209,14 @@ export function createJobService(deps: JobServiceDeps) {
     return getOwnedJob(db, accountId, id)
   }
 
+  function checkRegion(region: string | undefined): string | undefined {
+    if (region === undefined) return undefined
+    if (!REGION_PATTERN.test(region)) throw new AppError('invalid_request', `\`region\` must be ${REGION_RULE}`, { field: 'region' })
+    const known = deps.regions ?? []
+    if (known.length > 0 && !known.includes(region)) throw new AppError('invalid_request', `\`region\` must be one of ${known.join(', ')}`, { field: 'region' })
+    return region
+  }
+
   async function submit(req: SubmitRequest): Promise<{ job: Job; replay: boolean }> {
     const key = req.idempotencyKey
     if (key !== undefined && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY)) {
@@ -210,6 +225,7 @@ export function createJobService(deps: JobServiceDeps) {
     // Validation first: a rejected request records nothing, so a corrected retry with the same key works.
     const checked = validate(req.type, req.model, req)
     const { model, files } = checked
+    const region = jobRegion(checkRegion(req.region), req.auth.region, deps.nodeRegion)
     const prompt = await promptPlan(req, model, checked.params.prompt)
     if (req.webhookUrl !== undefined) {
       const field = req.fields?.webhookUrl ?? 'webhookUrl'
@@ -292,6 +308,7 @@ export function createJobService(deps: JobServiceDeps) {
           promptPipeline: JSON.stringify(prompt.record),
           lane: 'steps',
           pollTypicalMs: model.typicalMs,
+          region,
         }
         await insertJob(trx, row)
         await deps.uploads.attach(trx, req.auth.accountId, id, req.uploads ?? [])

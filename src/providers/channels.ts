@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ConfigError, readJsonFile } from '../config.js'
 import { MODELS } from '../catalog/models.js'
+import { REGION_PATTERN, REGION_RULE } from '../domain/region.js'
 import type { ChannelConfig } from './provider.js'
 
 import { PROVIDER_NAMES } from './provider-registry.js'
@@ -17,7 +18,8 @@ const channelSchema = z.object({
   models: z.record(z.string(), z.string()),
   priority: z.number().int().default(1),
   weight: z.number().positive().default(1),
-  region: z.string().optional(),
+  /** Where the upstream is (see REELAY_REGION): jobs of this region prefer it. */
+  region: z.string().regex(REGION_PATTERN, REGION_RULE).optional(),
   /** The prompt language the upstream prefers (ISO 639-1); the prompt pipeline translates into it. */
   language: z.string().regex(/^[a-z]{2}(-[A-Za-z]{2,4})?$/, 'an ISO 639-1 code such as zh or en').optional(),
   /** Most jobs this channel runs at once; more wait as `queued`. */

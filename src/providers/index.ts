@@ -19,8 +19,8 @@ export function createRouter(opts: { channels: ChannelSpec[]; studio: Provider; 
   })
   return {
     ...channels,
-    async route(model, exclude) {
-      return channels.hasChannelFor(model) ? channels.route(model, exclude) : studioRoute
+    async route(model, exclude, region) {
+      return channels.hasChannelFor(model) ? channels.route(model, exclude, region) : studioRoute
     },
     byChannel(id) {
       return id === 'studio' ? studioRoute : channels.byChannel(id)

@@ -1,4 +1,5 @@
 import type { ChannelConfig, Provider } from './provider.js'
+import type { RegionHealth } from './router.js'
 
 export interface Route {
   provider: Provider
@@ -7,8 +8,11 @@ export interface Route {
 
 /** Picks where a job runs. The worker sees only this and the Provider interface. */
 export interface Router {
-  /** A channel for a new submission of `model` (skipping `exclude`), or null when none can take it now. */
-  route(model: string, exclude?: string[]): Promise<Route | null>
+  /**
+   * A channel for a new submission of `model` (skipping `exclude`), preferring `region`'s
+   * channels, or null when none can take it now.
+   */
+  route(model: string, exclude?: string[], region?: string): Promise<Route | null>
   /** The channel that accepted a job earlier: polls always go back through it. */
   byChannel(channelId: string): Route | null
   /** Whether any configured channel serves the model at all (healthy or not). */
@@ -22,6 +26,8 @@ export interface Router {
   settle?(channelId: string): void
   /** Each configured channel's circuit breaker in this process (for /metrics). */
   breakerStates?(): Array<{ channel: string; state: 'closed' | 'half-open' | 'open' }>
+  /** The regions the configured channels name, with their health in this process. */
+  regions?(): RegionHealth[]
 }
 
 /** Every model runs on one provider; the embedded default routes everything to `studio`. */

@@ -6,6 +6,13 @@ import type { Route, Router } from './registry.js'
 
 const COUNT_TTL_MS = 1_000
 
+export interface RegionHealth {
+  region: string
+  channels: number
+  /** Channels whose circuit is not open in this process. */
+  healthyChannels: number
+}
+
 export interface ChannelRouterDeps {
   channels: ChannelSpec[]
   providers: Record<string, Provider>
@@ -16,7 +23,19 @@ export interface ChannelRouterDeps {
 }
 
 /**
- * Chooses a channel by model, priority, weight, health and free capacity. Lower `priority`
+ * The order channels are tried in: those of the job's region first, then every other region,
+ * each by priority. Without a region, by priority alone.
+ */
+function tiers<T extends { spec: ChannelSpec }>(candidates: T[], region: string | undefined): T[][] {
+  const byPriority = (list: T[]) => [...new Set(list.map((r) => r.spec.priority))].sort((a, b) => a - b).map((p) => list.filter((r) => r.spec.priority === p))
+  if (region === undefined) return byPriority(candidates)
+  const near = candidates.filter((r) => r.spec.region === region)
+  return [...byPriority(near), ...byPriority(candidates.filter((r) => r.spec.region !== region))]
+}
+
+/**
+ * Chooses a channel by region, model, priority, weight, health and free capacity. Channels in
+ * the job's region come first, whatever their priority; the rest are the fallback. Lower `priority`
  * numbers are tried first; within a priority, weight decides. A channel at `maxConcurrent`
  * is skipped, and when every channel is full the job simply stays queued.
  */
@@ -28,6 +47,8 @@ export function createChannelRouter(deps: ChannelRouterDeps): Router & {
   /** Takes one token of the channel's upstream call rate; false means wait. */
   takeToken(channelId: string): boolean
   settle(channelId: string): void
+  /** Each region named by a channel, with how many of its channels are not open-circuited here. */
+  regions(): RegionHealth[]
 } {
   const random = deps.random ?? Math.random
   // Submits chosen but not yet recorded on their job: counted so one tick cannot overfill a channel.
@@ -67,12 +88,22 @@ export function createChannelRouter(deps: ChannelRouterDeps): Router & {
   }
 
   return {
-    async route(model, exclude = []) {
+    regions() {
+      const now = deps.clock.now()
+      const byRegion = new Map<string, { channels: number; open: number }>()
+      for (const r of routes.values()) {
+        const name = r.spec.region ?? ''
+        const e = byRegion.get(name) ?? { channels: 0, open: 0 }
+        e.channels++
+        if (r.breaker.state(now) === 'open') e.open++
+        byRegion.set(name, e)
+      }
+      return [...byRegion].filter(([name]) => name !== '').map(([region, e]) => ({ region, channels: e.channels, healthyChannels: e.channels - e.open }))
+    },
+    async route(model, exclude = [], region) {
       const now = deps.clock.now()
       const candidates = [...routes.values()].filter((r) => r.spec.models[model] !== undefined && !exclude.includes(r.spec.id) && r.breaker.state(now) !== 'open')
-      const priorities = [...new Set(candidates.map((r) => r.spec.priority))].sort((a, b) => a - b)
-      for (const p of priorities) {
-        let group = candidates.filter((r) => r.spec.priority === p)
+      for (let group of tiers(candidates, region)) {
         while (group.length > 0) {
           const r = pickWeighted(group)!
           group = group.filter((g) => g !== r)

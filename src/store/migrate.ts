@@ -9,6 +9,7 @@ import * as m0008 from './migrations/0008-job-inputs.js'
 import * as m0010 from './migrations/0010-prompt-pipeline.js'
 import * as m0011 from './migrations/0011-users.js'
 import * as m0012 from './migrations/0012-billing.js'
+import * as m0013 from './migrations/0013-regions.js'
 import * as m0014 from './migrations/0014-job-lanes.js'
 
 // Migrations are imported statically so they work from source, bundles and tests alike.
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0010-prompt-pipeline': m0010,
   '0011-users': m0011,
   '0012-billing': m0012,
+  '0013-regions': m0013,
   '0014-job-lanes': m0014,
 }
 

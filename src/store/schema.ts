@@ -17,6 +17,8 @@ export interface AccountsTable {
   displayName?: string | null | undefined
   /** Set by an operator: its keys and sessions stop working on it. */
   disabledAt?: number | null | undefined
+  /** The account's default region for new jobs; null: the node's (REELAY_REGION). */
+  region?: string | null | undefined
 }
 
 export type AccountKind = 'personal' | 'team' | 'service'
@@ -79,6 +81,8 @@ export interface JobsTable {
   requestId: string | null
   /** The prompt pipeline's record (JSON, src/prompts/record.ts); null on jobs from before it. */
   promptPipeline?: string | null | undefined
+  /** The region the job prefers (request, account, or the node that took it); null: none. */
+  region?: string | null | undefined
   /** Set when a channel accepts the job (migration 0014); `steps` until then. */
   lane?: JobLane | undefined
   /** The model's typical run time, stored at submit: the poll schedule needs no catalog lookup. */

@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { displayPrefix, hashApiKey, isWellFormedApiKey, newApiKey, newId } from '../../src/domain/ids.js'
+import { displayPrefix, hashApiKey, isWellFormedApiKey, newApiKey, newId, newRequestId } from '../../src/domain/ids.js'
 
 describe('ids', () => {
   it('are prefixed, lower-case ULIDs that sort by creation time, even within one millisecond', () => {
@@ -9,6 +10,21 @@ describe('ids', () => {
     expect(a).toMatch(/^job_[0-9a-z]{26}$/)
     expect(a < b && b < c).toBe(true)
     expect(newId('acct')).toMatch(/^acct_/)
+  })
+})
+
+describe('request ids', () => {
+  it('have the ULID shape, sort by arrival within a millisecond, and differ between processes started together', () => {
+    const ids = Array.from({ length: 10_000 }, () => newRequestId(5_000))
+    expect(ids[0]).toMatch(/^req_[0-9a-z]{26}$/)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect([...ids].sort()).toEqual(ids)
+    expect(newRequestId(6_000) > ids.at(-1)!).toBe(true)
+    // Another process's ids at the same instant and counter are still different ids.
+    const script = "import('./src/domain/ids.ts').then((m) => console.log(m.newRequestId(5000)))"
+    const other = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' }).trim()
+    expect(other).toMatch(/^req_[0-9a-z]{26}$/)
+    expect(other.slice(14, 22)).not.toBe(ids[0]!.slice(14, 22))
   })
 })
 

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { AppError, coerceError } from '../../errors.js'
-import { newId } from '../../domain/ids.js'
+import { newRequestId } from '../../domain/ids.js'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Dialect } from '../dialect.js'
 
@@ -32,7 +32,7 @@ export function requestIdFor(req: { headers: IncomingHttpHeaders }): string {
   const known = REQUEST_IDS.get(req)
   if (known) return known
   const given = req.headers['x-request-id']
-  const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : newId('req')
+  const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : newRequestId()
   REQUEST_IDS.set(req, id)
   return id
 }

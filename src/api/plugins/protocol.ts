@@ -2,7 +2,7 @@ import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream'
 import type { Socket } from 'node:net'
 import { AppError } from '../../errors.js'
-import { newId } from '../../domain/ids.js'
+import { newRequestId } from '../../domain/ids.js'
 import { errorResponse, requestIdFor, type DialectErrors } from './errors.js'
 import type { FastifyInstance } from 'fastify'
 
@@ -52,7 +52,7 @@ export function clientErrorHandler(errors: DialectErrors) {
     // A timeout can hit a request that is already being read: answer it with its own id and path.
     const inFlight = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage
     const req = inFlight?.req
-    const id = req ? requestIdFor(req) : newId('req')
+    const id = req ? requestIdFor(req) : newRequestId()
     this.log.debug({ reqId: id, code: err.code }, 'client protocol error')
     if (!socket.writable || inFlight?.headersSent) {
       socket.destroy()
@@ -111,7 +111,7 @@ export function capConnectionsPerIp(server: Server, errors: DialectErrors, max: 
     }
     const refuse = (first?: Buffer) => {
       const err = new AppError('service_unavailable', `Too many open connections from this address (at most ${max}); retry shortly.`, { retryAfterSec: 1 })
-      endWith(socket, rawResponse(errors, pathOfRequestLine(first), err, newId('req')))
+      endWith(socket, rawResponse(errors, pathOfRequestLine(first), err, newRequestId()))
     }
     socket.setTimeout(waitMs, () => socket.destroy())
     socket.once('data', (chunk: Buffer) => refuse(chunk))

@@ -38,7 +38,7 @@ export function createFailureHandler(sc: StepContext) {
         return
       case 'fail-over': {
         const refused = [...new Set([...(current.refusedChannels?.split(',') ?? []), ...(current.channel ? [current.channel] : [])])]
-        const other = await router.route(current.model, refused)
+        const other = await router.route(current.model, refused, current.region ?? undefined)
         if (other) {
           router.settle?.(other.channel.id)
           await tx.update(current, { channel: null, provider: null, submitUncertain: 0, refusedChannels: refused.join(','), nextRunAt: now, errorDetail: detail }, now)

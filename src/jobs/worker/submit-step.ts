@@ -68,7 +68,8 @@ export function createSubmitStep(sc: StepContext) {
     // An uncertain submit must be settled on the same channel before anything else is tried.
     const refused = row.refusedChannels ? row.refusedChannels.split(',') : []
     const chosen = row.submitUncertain && row.channel ? router.byChannel(row.channel) : null
-    const route = chosen ?? (await router.route(row.model, refused)) ?? (refused.length ? await router.route(row.model) : null)
+    const region = row.region ?? undefined
+    const route = chosen ?? (await router.route(row.model, refused, region)) ?? (refused.length ? await router.route(row.model, [], region) : null)
     if (!route) {
       // Every channel is saturated or unhealthy: the job waits in the queue, it does not fail.
       await tx.update(row, { nextRunAt: now + 2_000 }, now)

@@ -189,6 +189,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Regions with their health; `node` is the region of the server that answered */
+        get: operations["listRegions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/video/seedance": {
         parameters: {
             query?: never;
@@ -1468,6 +1485,8 @@ export interface operations {
                     enhancePrompt?: boolean;
                     /** @description raw, translate or enhance; wins over enhancePrompt */
                     promptMode?: string;
+                    /** @description Region to run in (GET /v1/regions); default: the account's, else the node's */
+                    region?: string;
                 };
             };
         };
@@ -1593,6 +1612,8 @@ export interface operations {
                     enhancePrompt?: boolean;
                     /** @description raw, translate or enhance; wins over enhancePrompt */
                     promptMode?: string;
+                    /** @description Region to run in (GET /v1/regions); default: the account's, else the node's */
+                    region?: string;
                 };
             };
         };
@@ -2599,6 +2620,61 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
+                    };
+                };
+            };
+            /** @description The request is not valid: the error names the field (a body field, a query parameter, a header or the URL) and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+            /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NativeError"];
+                };
+            };
+        };
+    };
+    listRegions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every region a channel names */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                        /** @constant */
+                        object: "list";
+                        node: string | null;
+                        accountDefault: string | null;
+                        defaultForRequests: string | null;
+                        data: {
+                            id: string;
+                            /** @constant */
+                            object: "region";
+                            /** @enum {string} */
+                            status: "healthy" | "degraded" | "down";
+                            channels: number;
+                            healthyChannels: number;
+                        }[];
                     };
                 };
             };

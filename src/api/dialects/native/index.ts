@@ -12,6 +12,7 @@ import { registerPutWebhook } from './routes/put-webhook.js'
 import { registerListJobWebhooks } from './routes/list-job-webhooks.js'
 import { registerRedeliverJobWebhook } from './routes/redeliver-job-webhook.js'
 import { registerListModels } from './routes/list-models.js'
+import { registerListRegions } from '../../regions-route.js'
 import type { Dialect } from '../../dialect.js'
 
 /** The native `/v1` API, in the shape of seed document 000. */
@@ -44,6 +45,7 @@ export const nativeDialect: Dialect = {
       registerListJobWebhooks,
       registerRedeliverJobWebhook,
       registerListModels,
+      registerListRegions,
     ]) {
       register(app, deps)
     }

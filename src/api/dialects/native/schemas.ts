@@ -19,6 +19,7 @@ export const ImageGenerateBody = z.object({
   webhookUrl: url.optional().describe('Per-request webhook; wins over the key default'),
   enhancePrompt: z.boolean().optional().describe('true: translate and enhance the prompt; false: translate only'),
   promptMode: z.string().optional().describe('raw, translate or enhance; wins over enhancePrompt'),
+  region: z.string().optional().describe("Region to run in (GET /v1/regions); default: the account's, else the node's"),
 })
 
 /** `POST /v1/videos/generate` (000 fields, plus optional canonical extras). */
@@ -40,6 +41,7 @@ export const VideoGenerateBody = z.object({
   webhookUrl: url.optional(),
   enhancePrompt: z.boolean().optional().describe('true: translate and enhance the prompt; false: translate only'),
   promptMode: z.string().optional().describe('raw, translate or enhance; wins over enhancePrompt'),
+  region: z.string().optional().describe("Region to run in (GET /v1/regions); default: the account's, else the node's"),
 })
 
 export const JobIdParams = z.object({ jobId: z.string().min(1).max(100) })

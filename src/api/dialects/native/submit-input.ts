@@ -5,7 +5,7 @@ import type { SubmitRequest } from '../../../jobs/job-service.js'
 import type { ImageGenerateBody, VideoGenerateBody } from './schemas.js'
 
 /** What a native generate body asks of the job service (the caller adds who, and the idempotency key and fingerprint). */
-export type NativeSubmit = Pick<SubmitRequest, 'type' | 'model' | 'input' | 'fields' | 'webhookUrl' | 'promptMode'>
+export type NativeSubmit = Pick<SubmitRequest, 'type' | 'model' | 'input' | 'fields' | 'webhookUrl' | 'promptMode' | 'region'>
 
 /** `POST /v1/images/generate`, and the dashboard playground's image requests. */
 export function nativeImageSubmit(body: z.output<typeof ImageGenerateBody>): NativeSubmit {
@@ -27,6 +27,7 @@ export function nativeImageSubmit(body: z.output<typeof ImageGenerateBody>): Nat
     fields: { aspectRatio: body.aspectRatio ? 'aspectRatio' : 'size', resolution: body.resolution ? 'resolution' : 'size', referenceImageUrls: 'referenceImage' },
     webhookUrl: body.webhookUrl,
     promptMode: body.promptMode ?? promptModeFromFlag(body.enhancePrompt),
+    region: body.region,
   }
 }
 
@@ -63,5 +64,6 @@ export function nativeVideoSubmit(body: z.output<typeof VideoGenerateBody>): Nat
     },
     webhookUrl: body.webhookUrl,
     promptMode: body.promptMode ?? promptModeFromFlag(body.enhancePrompt),
+    region: body.region,
   }
 }
