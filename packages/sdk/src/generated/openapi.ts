@@ -2611,24 +2611,6 @@ export interface operations {
                     "application/json": components["schemas"]["NativeError"];
                 };
             };
-            /** @description The API key is missing, inactive or invalid */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NativeError"];
-                };
-            };
-            /** @description Too many requests for the plan; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NativeError"];
-                };
-            };
             /** @description The server is overloaded or busy; retry after `Retry-After` seconds */
             503: {
                 headers: {
