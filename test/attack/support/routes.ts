@@ -61,6 +61,9 @@ const INFRA_DIALECT: Record<string, DialectName | null> = {
   '/llms-full.txt': null,
 }
 
+/** The dashboard (api/dashboard-route.ts): `/` and each built file (`/assets/index-…js`, `/favicon.svg`). */
+const isDashboardFile = (url: string) => url === '/' || /^\/(assets\/)?[\w.-]+\.\w+$/.test(url)
+
 /** Every `METHOD url` in Fastify's route tree (`printRoutes` is the only public listing). */
 export function routeTree(app: FastifyInstance): { method: string; url: string }[] {
   const out: { method: string; url: string }[] = []
@@ -72,7 +75,8 @@ export function routeTree(app: FastifyInstance): { method: string; url: string }
     stack.length = depth
     stack.push(m[2]!)
     const url = stack.join('')
-    for (const method of m[3]!.split(', ')) if (method !== 'HEAD') out.push({ method, url: url === '*' ? '/files/*' : url })
+    // find-my-way prints /files/* as a bare '*' under the root node (and '/*' once '/' is a route).
+    for (const method of m[3]!.split(', ')) if (method !== 'HEAD') out.push({ method, url: url === '*' || url === '/*' ? '/files/*' : url })
   }
   return out
 }
@@ -104,6 +108,10 @@ export async function discoverRoutes(app: FastifyInstance): Promise<FuzzRoute[]>
   const known = new Set(routes.map((r) => `${r.method} ${r.url}`))
   for (const r of routeTree(app)) {
     if (known.has(`${r.method} ${r.url}`)) continue
+    if (isDashboardFile(r.url) && !(r.url in INFRA_DIALECT)) {
+      routes.push({ method: r.method, url: r.url, dialect: null, public: true, params: [], consumes: [] })
+      continue
+    }
     if (!(r.url in INFRA_DIALECT)) throw new Error(`${r.method} ${r.url} is served but neither in /openapi.json nor a known infrastructure route`)
     routes.push({ method: r.method, url: r.url, dialect: INFRA_DIALECT[r.url]!, public: true, params: [...r.url.matchAll(/:(\w+)/g)].map((x) => x[1]!), consumes: r.method === 'POST' ? ['application/json'] : [] })
   }
