@@ -112,8 +112,8 @@ describe('skills/reelay against a live server', () => {
 
     const r = await runAs(key, out, process.execPath, [script('render.mjs'), '--spec', 'shot.json', '--out', 'cat.mp4', '--resolution', '480p'], { REELAY_CLI: cli })
     expect(r.code, r.stdout + r.stderr).toBe(0)
-    // The price comes first (or the server says it cannot quote), then the CLI's progress lines.
-    expect(r.stdout).toMatch(/^Price: /)
+    // The quoted price comes first, then the CLI's progress lines.
+    expect(r.stdout).toMatch(/^Price: \d+ credits \(\d+ available\)\./)
     expect(r.stdout).toMatch(/job_\w+: succeeded 100%/)
     const result = JSON.parse(/^RESULT (.+)$/m.exec(r.stdout)![1]!)
     expect(result).toMatchObject({ kind: 'video', out: 'cat.mp4', jobId: expect.stringMatching(/^job_/), prompt: shot.prompt })
