@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import { createWriteStream, mkdirSync } from 'node:fs'
 import { readdir, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { Transform, type Readable } from 'node:stream'
+import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { AppError } from '../../../errors.js'
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
@@ -100,24 +100,6 @@ function multipartError(err: unknown, field: string | undefined, limits: Config)
   return new AppError('invalid_request', 'The multipart/form-data body is malformed.', { field: 'body' })
 }
 
-/**
- * A body cut off inside a file part leaves the pipeline of that part waiting forever: busboy
- * stops the file stream without an 'end' or a 'close' and reports the broken form only to the
- * part iterator, which waits for this pipeline. Once the request has been read to its end, a
- * file that has not ended never will: its pipeline is failed as a malformed body.
- */
-function failIfCutOff(req: FastifyRequest, file: Readable, downstream: Transform): void {
-  // `ended`: the file's last byte was handed over (what is left is only waiting for the disk).
-  const state = (file as Readable & { _readableState?: { ended?: boolean } })._readableState
-  const check = () =>
-    setImmediate(() => {
-      const cutOff = !file.readableEnded && (file.destroyed || state?.ended === false)
-      if (cutOff && !downstream.destroyed) downstream.destroy(new Error('Unexpected end of form'))
-    })
-  if (req.raw.readableEnded) check()
-  else req.raw.once('end', check)
-}
-
 /** Counts, hashes and keeps the head of a file part on its way to disk; stops it at a limit. */
 function meter(field: string, limits: Config, total: { bytes: number }) {
   const hash = createHash('sha256')
@@ -203,7 +185,6 @@ export function multipartReader(config: Config, fileFields: FileFields): preHand
           // A body cut off inside this part: the parser already destroyed its stream, and a
           // pipeline from a destroyed stream never settles.
           if (part.file.destroyed) throw new AppError('invalid_request', 'The multipart/form-data body ends inside a file part.', { field: 'body' })
-          failIfCutOff(req, part.file, m.stream)
           await pipeline(part.file, m.stream, createWriteStream(file))
           // Busboy truncates at its cap and may only say so on the next part: check here too.
           if (part.file.truncated) throw multipartError({ code: 'FST_REQ_FILE_TOO_LARGE' }, field, config)
