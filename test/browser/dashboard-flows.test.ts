@@ -8,6 +8,8 @@ import { startDashboardServer, type Server } from './support/server.js'
 const OPERATOR = { email: 'ops@example.com', password: 'operator-pass-1', name: 'Olga Operator' }
 const CUSTOMER = { email: 'casey@example.com', password: 'customer-pass-1', name: 'Casey' }
 
+const LOW_BALANCE = JSON.parse(readFileSync('web/src/locales/en.json', 'utf8'))['overview.lowBalance'] as string
+
 const MEMBER = { email: 'mo@example.com', password: 'member-pass-1', name: 'Mo' }
 
 let server: Server
@@ -123,6 +125,24 @@ describe('the dashboard, end to end in Chromium', () => {
     await page.reload()
     await until(() => stat(page, 'balance').then((n) => n === 5_000), 'the granted 5,000 credits')
     expect(await stat(page, 'available')).toBe(5_000)
+  })
+
+  it('a low-balance threshold set in the wallet shows the notice on the overview, and clears', async () => {
+    const { page } = browser
+    await page.goto(`${server.url}/wallet`)
+    await page.getByLabel('Notify below (credits)').fill('10000')
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await visible(page, 'Saved.')
+    await page.goto(`${server.url}/`)
+    await visible(page, LOW_BALANCE)
+    await page.goto(`${server.url}/wallet`)
+    expect(await page.getByLabel('Notify below (credits)').inputValue()).toBe('10000')
+    await page.getByLabel('Notify below (credits)').fill('')
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await visible(page, 'Saved.')
+    await page.goto(`${server.url}/`)
+    await until(() => stat(page, 'available').then((n) => n === 5_000), 'the overview')
+    expect(await page.getByText(LOW_BALANCE).count()).toBe(0)
   })
 
   it('a playground video job shows its price, runs to a preview, and downloads', async () => {

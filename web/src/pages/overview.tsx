@@ -24,17 +24,24 @@ export function BalanceCards({ accountId }: { accountId: string }) {
   if (balance.error) return <ErrorNote error={balance.error} />
   const b = balance.data
   return (
-    <div className="grid">
-      {(['balance', 'reserved', 'available'] as const).map((k) => (
-        <Card key={k}>
-          <div className="stat-label">{t(`overview.${k}`)}</div>
-          <div className="stat" data-testid={k}>
-            <Credits value={b?.[k]} />
-          </div>
-          {k === 'available' && b && b.lowBalanceThreshold !== null && b.available < b.lowBalanceThreshold ? <p className="field-error">{t('overview.lowBalance')}</p> : null}
-        </Card>
-      ))}
-    </div>
+    <>
+      {b?.flagged ? (
+        <p role="alert" className="field-error">
+          {t('overview.flagged')}
+        </p>
+      ) : null}
+      <div className="grid">
+        {(['balance', 'reserved', 'available'] as const).map((k) => (
+          <Card key={k}>
+            <div className="stat-label">{t(`overview.${k}`)}</div>
+            <div className="stat" data-testid={k}>
+              <Credits value={b?.[k]} />
+            </div>
+            {k === 'available' && b && b.lowBalanceThreshold !== null && b.available < b.lowBalanceThreshold ? <p className="field-error">{t('overview.lowBalance')}</p> : null}
+          </Card>
+        ))}
+      </div>
+    </>
   )
 }
 

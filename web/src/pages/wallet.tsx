@@ -6,6 +6,7 @@ import { Button, Card, Credits, ErrorNote, Field, PageHeader } from '../componen
 import { useI18n } from '../i18n/i18n'
 import { BalanceCards } from './overview'
 import { money, usePricing } from './pricing'
+import { LowBalanceCard } from './low-balance'
 
 export function WalletPage() {
   const { t, locale } = useI18n()
@@ -67,6 +68,7 @@ export function WalletPage() {
           )}
           <ErrorNote error={checkout.error} />
         </Card>
+        <LowBalanceCard accountId={account.id} />
       </div>
     </>
   )
