@@ -136,7 +136,15 @@ describe('the dashboard, end to end in Chromium', () => {
     await page.goto(`${server.url}/`)
     await visible(page, LOW_BALANCE)
     await page.goto(`${server.url}/wallet`)
-    expect(await page.getByLabel('Notify below (credits)').inputValue()).toBe('10000')
+    // The stored threshold fills the field once the balance has loaded.
+    await until(
+      () =>
+        page
+          .getByLabel('Notify below (credits)')
+          .inputValue()
+          .then((v) => v === '10000'),
+      'the stored threshold',
+    )
     await page.getByLabel('Notify below (credits)').fill('')
     await page.getByRole('button', { name: 'Save', exact: true }).click()
     await visible(page, 'Saved.')
