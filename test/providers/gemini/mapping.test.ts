@@ -40,8 +40,8 @@ describe('outputsFromResponse', () => {
     ['RECITATION', ok([{ text: 'x' }], 'RECITATION'), 'user', 'content_rejected'],
     ['text only', ok([{ text: 'I would rather not.' }]), 'user', 'generation_failed'],
     ['NO_IMAGE', ok([], 'NO_IMAGE'), 'user', 'generation_failed'],
-    ['no candidates', res(200, { usageMetadata: {} }), 'retryable', 'generation_failed'],
-    ['malformed', res(200, '{"candidates": ['), 'retryable', 'generation_failed'],
+    ['no candidates', res(200, { usageMetadata: {} }), 'retryable', 'upstream_bad_response'],
+    ['malformed', res(200, '{"candidates": ['), 'retryable', 'upstream_bad_response'],
   ])('%s → %s %s', async (_n, r, kind, code) => {
     const e = await (async () => {
       try {
