@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { failurePlan } from '../../../src/jobs/worker/failure-policy.js'
+import { jobErrorTable } from '../../../src/errors.js'
 import { PROVIDER_FAILURES, ProviderError, type ProviderFailure } from '../../../src/providers/failure.js'
 import { UPSTREAM_NAMES } from '../../providers/support.js'
 
@@ -47,7 +48,12 @@ describe('provider failure classes', () => {
       expect(e.publicMessage, c).not.toMatch(UPSTREAM_NAMES)
       expect(e.publicMessage, c).not.toContain('GPU node')
       expect(e.jobCode, c).toBe(PROVIDER_FAILURES[c].job)
+      expect(Object.keys(jobErrorTable), c).toContain(e.jobCode)
     }
+  })
+
+  it('show an upstream that gave up on a task as the documented `timeout`', () => {
+    expect(new ProviderError('generation_timeout').jobCode).toBe('timeout')
   })
 
   it('tell a customer that no channel could run the job when the fault is ours to configure', () => {
