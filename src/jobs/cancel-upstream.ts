@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock.js'
+import { createProviderContext } from '../providers/context.js'
 import type { ProviderLogger } from '../providers/provider.js'
 import type { Router } from '../providers/registry.js'
 import type { JobEvents } from './job-events.js'
@@ -12,7 +13,7 @@ export function cancelUpstreamOnCancel(deps: { events: JobEvents; router: Router
     const route = job.channel ? deps.router.byChannel(job.channel) : null
     if (!route || !job.upstreamId) return
     void route.provider
-      .cancel(job.upstreamId, { channel: route.channel, clock: deps.clock, log: deps.log, tmpDir: deps.tmpDir })
+      .cancel(job.upstreamId, createProviderContext({ channel: route.channel, clock: deps.clock, log: deps.log, tmpDir: deps.tmpDir }))
       .catch((err: unknown) => deps.log.warn({ jobId: job.id, channel: job.channel, err: String(err) }, 'upstream cancel failed'))
   })
 }

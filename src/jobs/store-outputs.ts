@@ -38,7 +38,7 @@ export async function storeOutputs(deps: OutputDeps, job: JobsTable, outputs: Pr
       else {
         file = tmp()
         const bytes = out.kind === 'bytes' ? out.bytes : await deps.download(out.url).catch((err: unknown) => {
-          throw new ProviderError({ kind: 'retryable', code: 'output_unavailable', publicMessage: 'The generated output could not be retrieved.', detail: String((err as Error)?.message ?? err), cause: err })
+          throw new ProviderError('output_unavailable', String((err as Error)?.message ?? err), { cause: err })
         })
         await writeFile(file, bytes)
       }

@@ -1,6 +1,10 @@
 import type { Clock } from '../domain/clock.js'
 import type { CanonicalParams, JobType } from '../domain/params.js'
 import type { CallbackContext, CallbackRequest } from './http/json-client.js'
+import type { ProviderError } from './failure.js'
+import type { ProviderHttp } from './http/index.js'
+
+export { PROVIDER_FAILURES, ProviderError, type ProviderErrorKind, type ProviderFailure } from './failure.js'
 
 /** What a provider sees of a job: never the account, the key or the ledger. */
 export interface ProviderJob {
@@ -67,6 +71,8 @@ export interface ProviderContext {
   channel: ChannelConfig
   clock: Clock
   log: ProviderLogger
+  /** Every upstream call goes through this, bound to `channel` and `signal` (`providers/http/`). */
+  http: ProviderHttp
   /** Present where the worker runs jobs; an adapter that needs it without it fails the step as misconfigured. */
   fetchReference?: FetchReference
   /** A directory the provider may write temporary output files into. */
@@ -91,45 +97,6 @@ export type PollResult =
   | { state: 'queued' | 'running'; progress?: number; nextPollMs?: number }
   | { state: 'succeeded'; outputs: ProviderOutput[]; actualCost?: number }
   | { state: 'failed'; error: ProviderError }
-
-export type ProviderErrorKind =
-  /** Try again later; the job is kept. */
-  | 'retryable'
-  /** The customer's input or content was refused: the job fails and the hold is released. */
-  | 'user'
-  /** Auth, model access or configuration: the channel is unhealthy. */
-  | 'config'
-  /** The outcome is not known (timeout after sending): check before resubmitting. */
-  | 'unknown'
-
-/** The one error class every adapter throws or returns. */
-export class ProviderError extends Error {
-  readonly kind: ProviderErrorKind
-  /** A stable code for the customer, e.g. `content_rejected`, `invalid_input`, `upstream_failed`. */
-  readonly code: string
-  /** A message safe to show a customer: no upstream names, keys or raw bodies. */
-  readonly publicMessage: string
-  readonly retryAfterMs: number | undefined
-  /** Operator-only detail (raw upstream status and body excerpt). */
-  readonly detail: string | undefined
-
-  constructor(opts: {
-    kind: ProviderErrorKind
-    code: string
-    publicMessage: string
-    detail?: string
-    retryAfterMs?: number
-    cause?: unknown
-  }) {
-    super(opts.detail ?? opts.publicMessage, { cause: opts.cause })
-    this.name = 'ProviderError'
-    this.kind = opts.kind
-    this.code = opts.code
-    this.publicMessage = opts.publicMessage
-    this.retryAfterMs = opts.retryAfterMs
-    this.detail = opts.detail
-  }
-}
 
 /**
  * What an adapter can do, as data: the registry and the worker read these instead of knowing

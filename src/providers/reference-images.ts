@@ -1,4 +1,3 @@
-import { providerError } from './http/image-client.js'
 import { imageMimeOf } from '../media/mime.js'
 import { ProviderError, type ProviderContext, type ReferenceBytes } from './provider.js'
 
@@ -13,7 +12,7 @@ const UPLOADABLE = ['image/png', 'image/jpeg', 'image/webp']
  */
 export async function loadReferences(urls: readonly string[], ctx: ProviderContext, limits: { maxEachMb?: number } = {}): Promise<ImageBytes[]> {
   const fetchOne = ctx.fetchReference
-  if (urls.length > 0 && !fetchOne) throw providerError('config', 'service_unavailable', 'no reference fetcher in the provider context')
+  if (urls.length > 0 && !fetchOne) throw new ProviderError('misconfigured', 'no reference fetcher in the provider context')
   return Promise.all(
     urls.map(async (url, i) => {
       let got: ImageBytes
@@ -21,14 +20,14 @@ export async function loadReferences(urls: readonly string[], ctx: ProviderConte
         got = await fetchOne!(url)
       } catch (err) {
         if (err instanceof ProviderError) throw err
-        throw providerError('user', 'reference_unavailable', `reference ${i}: ${String((err as Error)?.message ?? err)}`, { cause: err })
+        throw new ProviderError('reference_unavailable', `reference ${i}: ${String((err as Error)?.message ?? err)}`, { cause: err })
       }
       const { maxEachMb } = limits
-      if (maxEachMb !== undefined && got.bytes.byteLength > maxEachMb * 1024 * 1024) throw providerError('user', 'reference_unavailable', `reference ${i}: larger than ${maxEachMb} MB`)
+      if (maxEachMb !== undefined && got.bytes.byteLength > maxEachMb * 1024 * 1024) throw new ProviderError('reference_unavailable', `reference ${i}: larger than ${maxEachMb} MB`)
       // Read from the bytes; the declared type only stands in when they are not a known image.
       const sniffed = await imageMimeOf(got.bytes)
       const mime = sniffed && UPLOADABLE.includes(sniffed) ? sniffed : !sniffed && UPLOADABLE.includes(got.mime) ? got.mime : undefined
-      if (!mime) throw providerError('user', 'reference_unavailable', `reference ${i}: not a PNG, JPEG or WebP image`)
+      if (!mime) throw new ProviderError('reference_unavailable', `reference ${i}: not a PNG, JPEG or WebP image`)
       return { bytes: got.bytes, mime }
     }),
   )

@@ -263,7 +263,7 @@ describe('OpenAI images: jobs that do not finish well', () => {
       name: 'refusing',
       // The upstream refuses at submit: the job fails at once with its public message.
       async submit() {
-        throw new ProviderError({ kind: 'user', code: 'content_rejected', publicMessage: 'The content was rejected by the safety system.', detail: 'UPSTREAM-SECRET acme-vision flagged nsfw' })
+        throw new ProviderError('content_rejected', 'UPSTREAM-SECRET acme-vision flagged nsfw')
       },
       async get() {
         return { state: 'queued' }

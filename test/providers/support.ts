@@ -8,6 +8,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, expect } from 'vitest'
 import type { Clock } from '../../src/domain/clock.js'
 import type { ImageParams, VideoParams } from '../../src/domain/params.js'
+import { createProviderContext } from '../../src/providers/context.js'
 import type { CallbackRequest } from '../../src/providers/http/json-client.js'
 import { ProviderError, type ChannelConfig, type FetchReference, type ProviderContext, type ProviderJob } from '../../src/providers/provider.js'
 
@@ -52,14 +53,14 @@ export interface ContextOverrides {
 
 /** A context on `channel` (no options unless given) that logs nothing. */
 export function providerContext(channel: Omit<ChannelConfig, 'options'>, opts: { clock: Clock; tmpDir: string } & ContextOverrides): ProviderContext {
-  return {
+  return createProviderContext({
     channel: { ...channel, apiKey: opts.apiKey ?? channel.apiKey, options: opts.options ?? {} },
     clock: opts.clock,
     log: { info() {}, warn() {}, error() {} },
     tmpDir: opts.tmpDir,
     ...(opts.callbackUrl ? { callbackUrl: opts.callbackUrl } : {}),
     ...(opts.fetchReference ? { fetchReference: opts.fetchReference } : {}),
-  }
+  })
 }
 
 /** Awaits a promise that must reject with a ProviderError; records it in `seen` when given. */

@@ -6,8 +6,6 @@ import { jobIds } from '../job-log.js'
 import { failurePlan } from './failure-policy.js'
 import type { StepContext } from './step-context.js'
 
-const NO_CHANNEL = 'No generation channel could run the job.'
-
 /** Records a failed step as its failure plan says (`failure-policy.ts`). */
 export function createFailureHandler(sc: StepContext) {
   const { deps, tx } = sc
@@ -18,23 +16,19 @@ export function createFailureHandler(sc: StepContext) {
     // Re-read: a step may have moved the row (and its fencing values) before it threw.
     const current = await getJobAtAttempt(store.db, row.id, row.attempt)
     if (!current || (current.status !== 'queued' && current.status !== 'processing')) return
-    const pe =
-      err instanceof ProviderError
-        ? err
-        : new ProviderError({ kind: 'retryable', code: 'generation_failed', publicMessage: 'The generation failed.', detail: String((err as Error)?.stack ?? err), cause: err })
+    const pe = err instanceof ProviderError ? err : new ProviderError('unexpected', String((err as Error)?.stack ?? err), { cause: err })
     log.warn({ ...jobIds(current), channel: current.channel, kind: pe.kind, code: pe.code, detail: pe.detail }, 'job step failed')
     if (current.channel) metrics?.upstreamError(current.channel, pe.kind)
     if (current.channel && pe.kind !== 'user') router.reportFailure?.(current.channel, pe.kind === 'config')
     const backoff = now + retryDelayMs(Math.min(current.attempt, 12), pe.retryAfterMs)
     const detail = pe.detail ?? null
-    const plan = failurePlan(pe.kind, !current.upstreamId)
+    const plan = failurePlan(pe.code, !current.upstreamId)
     switch (plan.action) {
       case 'back-off':
         await tx.update(current, { nextRunAt: backoff, errorDetail: detail }, now)
         return
       case 'fail':
-        if (plan.cause === 'provider') await sc.fail(current, pe.code, pe.publicMessage, detail)
-        else await sc.fail(current, 'service_unavailable', NO_CHANNEL, detail)
+        await sc.fail(current, pe.jobCode, pe.publicMessage, detail)
         return
       case 'fail-over': {
         const refused = [...new Set([...(current.refusedChannels?.split(',') ?? []), ...(current.channel ? [current.channel] : [])])]
@@ -45,7 +39,7 @@ export function createFailureHandler(sc: StepContext) {
           return
         }
         if (plan.otherwise === 'fail') {
-          await sc.fail(current, 'service_unavailable', NO_CHANNEL, detail)
+          await sc.fail(current, pe.jobCode, pe.publicMessage, detail)
           return
         }
         // Every channel refused: start over on all of them after a back-off.

@@ -1,9 +1,11 @@
 import { resolveModel } from '../../catalog/models.js'
+import type { JobErrorCode } from '../../errors.js'
 import type { PriceBook } from '../../catalog/prices.js'
 import { AUTO_DURATION, type CanonicalParams, type VideoParams } from '../../domain/params.js'
 import { priceVideo } from '../../domain/pricing.js'
 import { parseRecord, usedPrompt } from '../../prompts/record.js'
 import { settledCost } from '../../prompts/stage.js'
+import { createProviderContext } from '../../providers/context.js'
 import type { ProviderContext, ProviderInput, ProviderJob, ProviderLogger } from '../../providers/provider.js'
 import type { Route } from '../../providers/registry.js'
 import type { JobsTable } from '../../store/schema.js'
@@ -47,7 +49,7 @@ export function createStepContext(deps: WorkerDeps) {
 
   function ctxFor(route: Route, job: JobsTable): ProviderContext {
     let jobLog: ProviderLogger | undefined
-    return {
+    return createProviderContext({
       channel: route.channel,
       clock,
       // Built on first use: most polls never log.
@@ -57,7 +59,7 @@ export function createStepContext(deps: WorkerDeps) {
       tmpDir: deps.tmpDir,
       ...(deps.fetchReference ? { fetchReference: deps.fetchReference } : {}),
       ...(deps.callbackBaseUrl ? { callbackUrl: `${deps.callbackBaseUrl}/internal/callbacks/${route.channel.id}?job=${job.id}` } : {}),
-    }
+    })
   }
 
   function loadInputs(row: JobsTable): Promise<ProviderInput[]> {
@@ -92,7 +94,7 @@ export function createStepContext(deps: WorkerDeps) {
   }
 
   /** Fails the job (releasing its hold); false when someone else decided first. */
-  async function fail(row: JobsTable, code: string, message: string, detail: string | null): Promise<void> {
+  async function fail(row: JobsTable, code: JobErrorCode, message: string, detail: string | null): Promise<void> {
     const ok = await tx.fail(row, code, message, detail, clock.now())
     if (ok) log.info({ ...jobIds(row), channel: row.channel, status: 'failed', code }, 'job failed')
     terminal(ok, row)

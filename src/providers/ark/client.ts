@@ -1,4 +1,4 @@
-import { createJsonClient, type JsonResponse } from '../http/json-client.js'
+import type { JsonResponse } from '../http/json-client.js'
 import type { ProviderContext } from '../provider.js'
 import type { ArkCreateBody } from './mapping.js'
 
@@ -12,7 +12,7 @@ export interface ArkClient {
 
 /** Ark's content-generation task endpoints under the channel's `/api/v3` base, Bearer auth. */
 export function arkClient(ctx: ProviderContext): ArkClient {
-  const http = createJsonClient(ctx, { label: 'ark', authorization: `Bearer ${ctx.channel.apiKey}` })
+  const http = ctx.http.json({ label: 'ark', authorization: `Bearer ${ctx.channel.apiKey}` })
   const one = (id: string) => `${TASKS}/${encodeURIComponent(id)}`
   return {
     create: (body) => http.call('POST', TASKS, body),

@@ -1,5 +1,5 @@
 import type { VideoParams } from '../../domain/params.js'
-import { asRecord, asString, badResponse, generationFailed, PUBLIC_MESSAGES, responseFailure, type FailureReason, type JsonResponse } from '../http/json-client.js'
+import { asRecord, asString, badResponse, generationFailed, responseFailure, type FailureReason, type JsonResponse } from '../http/json-client.js'
 import type { PollResult, ProviderError } from '../provider.js'
 
 export type ArkContentItem =
@@ -80,13 +80,13 @@ export function arkTaskToPoll(task: unknown, detail: string): PollResult {
     }
     case 'failed': {
       const code = arkErrorCode(t)
-      if (arkReason(code) === 'content') return { state: 'failed', error: generationFailed(detail, 'content_rejected', PUBLIC_MESSAGES.contentRejected) }
+      if (arkReason(code) === 'content') return { state: 'failed', error: generationFailed(detail, 'content_rejected') }
       return { state: 'failed', error: generationFailed(detail) }
     }
     case 'cancelled':
-      return { state: 'failed', error: generationFailed(detail, 'cancelled', PUBLIC_MESSAGES.cancelled) }
+      return { state: 'failed', error: generationFailed(detail, 'cancelled') }
     case 'expired':
-      return { state: 'failed', error: generationFailed(detail, 'generation_timeout', PUBLIC_MESSAGES.expired) }
+      return { state: 'failed', error: generationFailed(detail, 'generation_timeout') }
     default:
       throw badResponse(`${detail} (unknown task status)`)
   }

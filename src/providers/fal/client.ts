@@ -1,4 +1,4 @@
-import { createJsonClient, generationFailed, type JsonResponse } from '../http/json-client.js'
+import { generationFailed, type JsonResponse } from '../http/json-client.js'
 import type { ProviderContext } from '../provider.js'
 import { parseFalUpstreamId } from './mapping.js'
 
@@ -11,7 +11,7 @@ export interface FalClient {
 
 /** fal's queue API (`https://queue.fal.run`), `Authorization: Key …`. */
 export function falClient(ctx: ProviderContext): FalClient {
-  const http = createJsonClient(ctx, { label: 'fal', authorization: `Key ${ctx.channel.apiKey}` })
+  const http = ctx.http.json({ label: 'fal', authorization: `Key ${ctx.channel.apiKey}` })
   const path = (upstreamId: string) => {
     if (!parseFalUpstreamId(upstreamId)) throw generationFailed(`fal: malformed upstream id ${JSON.stringify(upstreamId)}`)
     return `/${upstreamId}`

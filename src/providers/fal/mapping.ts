@@ -1,5 +1,5 @@
 import type { VideoParams } from '../../domain/params.js'
-import { asRecord, asString, badResponse, generationFailed, PUBLIC_MESSAGES, responseFailure, type FailureReason, type JsonResponse } from '../http/json-client.js'
+import { asRecord, asString, badResponse, generationFailed, responseFailure, type FailureReason, type JsonResponse } from '../http/json-client.js'
 import { ProviderError, type PollResult } from '../provider.js'
 
 const SHIFTED_NAMESPACES = new Set(['workflows', 'comfy'])
@@ -38,7 +38,7 @@ export function falAppId(mapped: string, mode: FalMode): string {
 }
 
 function invalid(detail: string): ProviderError {
-  return new ProviderError({ kind: 'user', code: 'invalid_input', publicMessage: PUBLIC_MESSAGES.invalidInput, detail })
+  return new ProviderError('invalid_input', detail)
 }
 
 /** Canonical params → the app's input. The v1.x apps take `camera_fixed` and a safety flag; 2.x does not. */

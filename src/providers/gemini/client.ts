@@ -1,4 +1,4 @@
-import { postForText, type UpstreamResponse } from '../http/image-client.js'
+import type { UpstreamResponse } from '../http/image-client.js'
 import type { ProviderContext } from '../provider.js'
 
 /** One 4K image in base64 stays well below. */
@@ -8,5 +8,5 @@ export const GEMINI_MAX_RESPONSE_BYTES = 128 * 1024 * 1024
 export async function generateContent(ctx: ProviderContext, model: string, json: string): Promise<UpstreamResponse> {
   const id = encodeURIComponent(model.replace(/^models\//, ''))
   const url = `${ctx.channel.baseUrl.replace(/\/+$/, '')}/v1beta/models/${id}:generateContent`
-  return postForText(ctx, url, { 'x-goog-api-key': ctx.channel.apiKey, 'content-type': 'application/json' }, json, GEMINI_MAX_RESPONSE_BYTES)
+  return ctx.http.post(url, { 'x-goog-api-key': ctx.channel.apiKey, 'content-type': 'application/json' }, json, GEMINI_MAX_RESPONSE_BYTES)
 }

@@ -1,8 +1,8 @@
-import { parseJson, providerError, redact, retryAfterMs, type UpstreamResponse } from '../http/image-client.js'
+import { parseJson, redact, retryAfterMs, type UpstreamResponse } from '../http/image-client.js'
 import type { ImageBytes } from '../reference-images.js'
 import { imageMimeOf } from '../../media/mime.js'
 import type { ImageParams } from '../../domain/params.js'
-import type { ProviderError, ProviderOutput } from '../provider.js'
+import { ProviderError, type ProviderOutput } from '../provider.js'
 
 /**
  * The `generateContent` body for one image. Gemini has no quality, format, seed or count
@@ -45,9 +45,9 @@ export interface GeminiResult {
 export async function outputsFromResponse(res: UpstreamResponse, apiKey: string): Promise<GeminiResult> {
   const body = parseJson(res.text)
   const excerpt = (why: string) => redact(`gemini HTTP ${res.status} ${why}`, apiKey, 400)
-  if (!isRecord(body)) throw providerError('retryable', 'generation_failed', excerpt(`malformed JSON: ${res.text}`), { message: 'unavailable' })
+  if (!isRecord(body)) throw new ProviderError('upstream_bad_response', excerpt(`malformed JSON: ${res.text}`))
   const blockReason = isRecord(body.promptFeedback) ? str(body.promptFeedback.blockReason) : ''
-  if (blockReason) throw providerError('user', 'content_rejected', excerpt(`prompt blocked: ${blockReason}`))
+  if (blockReason) throw new ProviderError('content_rejected', excerpt(`prompt blocked: ${blockReason}`))
 
   const outputs: ProviderOutput[] = []
   const finishes: string[] = []
@@ -70,9 +70,9 @@ export async function outputsFromResponse(res: UpstreamResponse, apiKey: string)
   if (outputs.length > 0) return { outputs, responseId, usage: body.usageMetadata }
 
   const why = `finishReason=${finishes.join(',') || 'none'}${texts.length ? ` text=${texts.join(' ')}` : ''}`
-  if (finishes.some((f) => CONTENT_FINISH.has(f))) throw providerError('user', 'content_rejected', excerpt(why))
-  if (candidates.length === 0) throw providerError('retryable', 'generation_failed', excerpt(`no candidates: ${res.text}`), { message: 'unavailable' })
-  throw providerError('user', 'generation_failed', excerpt(`no image: ${why}`))
+  if (finishes.some((f) => CONTENT_FINISH.has(f))) throw new ProviderError('content_rejected', excerpt(why))
+  if (candidates.length === 0) throw new ProviderError('upstream_bad_response', excerpt(`no candidates: ${res.text}`))
+  throw new ProviderError('generation_failed', excerpt(`no image: ${why}`))
 }
 
 /** google.rpc.RetryInfo `retryDelay` ("37s", "1.5s") from the error details, in ms. */
@@ -87,7 +87,7 @@ function retryInfoMs(details: unknown[]): number | undefined {
 
 // An invalid or expired key comes back as 400 INVALID_ARGUMENT, not 401.
 const KEY_REASONS = new Set(['API_KEY_INVALID', 'API_KEY_EXPIRED', 'API_KEY_SERVICE_BLOCKED', 'API_KEY_HTTP_REFERRER_BLOCKED', 'API_KEY_IP_ADDRESS_BLOCKED'])
-const CONFIG_STATUS = new Set(['PERMISSION_DENIED', 'UNAUTHENTICATED', 'NOT_FOUND', 'FAILED_PRECONDITION'])
+const AUTH_STATUS = new Set(['PERMISSION_DENIED', 'UNAUTHENTICATED'])
 const RETRY_STATUS = new Set(['RESOURCE_EXHAUSTED', 'INTERNAL', 'UNAVAILABLE', 'DEADLINE_EXCEEDED', 'CANCELLED', 'ABORTED', 'UNKNOWN'])
 
 /** Any non-2xx answer → a ProviderError, by the `error.status` enum first, then HTTP status. */
@@ -99,13 +99,17 @@ export function classifyGeminiError(res: UpstreamResponse, apiKey: string, nowMs
   const reasons = details.filter(isRecord).map((d) => str(d.reason)).filter(Boolean)
   const detail = redact(`gemini HTTP ${res.status}${status ? ` ${status}` : ''}${reasons.length ? ` reason=${reasons.join(',')}` : ''}: ${str(err.message) || res.text}`, apiKey, 500)
   const wait = retryAfterMs(res.headers, nowMs) ?? retryInfoMs(details)
-  const retry = wait === undefined ? {} : { retryAfterMs: wait }
+  const retry = { retryAfterMs: wait }
   const s = res.status
-  if (reasons.some((r) => KEY_REASONS.has(r)) || CONFIG_STATUS.has(status)) return providerError('config', 'service_unavailable', detail, { message: 'config' })
-  if (status === 'RESOURCE_EXHAUSTED' || s === 429) return providerError('retryable', 'generation_failed', detail, { ...retry, message: 'busy' })
-  if (RETRY_STATUS.has(status)) return providerError('retryable', 'generation_failed', detail, { ...retry, message: 'unavailable' })
-  if (status === 'INVALID_ARGUMENT' || status === 'OUT_OF_RANGE') return providerError('user', 'invalid_input', detail)
-  if (s === 401 || s === 403 || s === 404) return providerError('config', 'service_unavailable', detail, { message: 'config' })
-  if (s === 408 || s >= 500 || s < 400) return providerError('retryable', 'generation_failed', detail, { ...retry, message: 'unavailable' })
-  return providerError('user', 'invalid_input', detail)
+  if (reasons.some((r) => KEY_REASONS.has(r)) || AUTH_STATUS.has(status)) return new ProviderError('upstream_auth', detail)
+  if (status === 'NOT_FOUND') return new ProviderError('model_unavailable', detail)
+  // Gemini answers FAILED_PRECONDITION where the free tier is closed and billing is needed.
+  if (status === 'FAILED_PRECONDITION') return new ProviderError('upstream_billing', detail)
+  if (status === 'RESOURCE_EXHAUSTED' || s === 429) return new ProviderError('rate_limited', detail, retry)
+  if (RETRY_STATUS.has(status)) return new ProviderError('upstream_unavailable', detail, retry)
+  if (status === 'INVALID_ARGUMENT' || status === 'OUT_OF_RANGE') return new ProviderError('invalid_input', detail)
+  if (s === 401 || s === 403) return new ProviderError('upstream_auth', detail)
+  if (s === 404) return new ProviderError('model_unavailable', detail)
+  if (s === 408 || s >= 500 || s < 400) return new ProviderError('upstream_unavailable', detail, retry)
+  return new ProviderError('invalid_input', detail)
 }

@@ -1,5 +1,4 @@
-import { providerError } from '../http/image-client.js'
-import type { ProviderContext } from '../provider.js'
+import { ProviderError, type ProviderContext } from '../provider.js'
 import { loadReferences, type ImageBytes } from '../reference-images.js'
 
 // Inline data shares the request's 20 MB cap; larger inputs would need the Files API.
@@ -9,6 +8,6 @@ const MAX_INLINE_BYTES = 20 * 1024 * 1024
 export async function loadInlineReferences(urls: readonly string[], ctx: ProviderContext): Promise<ImageBytes[]> {
   const images = await loadReferences(urls, ctx)
   const inline = images.reduce((sum, img) => sum + Math.ceil(img.bytes.byteLength / 3) * 4, 0)
-  if (inline > MAX_INLINE_BYTES) throw providerError('user', 'invalid_input', `references take ${inline} bytes inline, over 20 MB`)
+  if (inline > MAX_INLINE_BYTES) throw new ProviderError('invalid_input', `references take ${inline} bytes inline, over 20 MB`)
   return images
 }

@@ -1,16 +1,3 @@
-/** Customer-safe messages shared by every HTTP adapter: no upstream names, ids or raw text. */
-export const PUBLIC_MESSAGES = {
-  unavailable: 'The generation service is temporarily unavailable.',
-  busy: 'The generation service is busy right now.',
-  timeout: 'The generation service did not answer in time.',
-  contentRejected: 'The content was rejected by the safety system.',
-  invalidInput: 'The generation service did not accept the input.',
-  config: 'The generation service is not configured correctly.',
-  failed: 'The generation failed.',
-  cancelled: 'The generation was cancelled.',
-  expired: 'The generation did not finish in time.',
-} as const
-
 /**
  * How long an upstream call may wait for headers and between body chunks, unless the channel's
  * `timeoutMs` says otherwise. Task APIs (submit, poll, cancel) answer at once; a synchronous

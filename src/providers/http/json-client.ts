@@ -1,45 +1,17 @@
-import { ProviderError, type Provider, type ProviderContext, type ProviderJob } from '../provider.js'
+import { ProviderError } from '../failure.js'
+import type { ChannelConfig, Provider, ProviderContext, ProviderJob } from '../provider.js'
 import type { VideoParams } from '../../domain/params.js'
-import { exchange, transportFailure } from './transport.js'
-import { parseRetryAfter, PUBLIC_MESSAGES, redact, timeoutsFrom } from './common.js'
+import { exchange } from './transport.js'
+import { classifyHttpFailure, classifyTransportError, type FailureReason } from './classify.js'
+import { parseRetryAfter, redact, timeoutsFrom } from './common.js'
 
-export { PUBLIC_MESSAGES, parseRetryAfter, redact, timeoutsFrom, type Timeouts } from './common.js'
-
-export type FailureReason = 'content' | 'model_access'
-
-/**
- * The one mapping from an upstream HTTP failure to a ProviderError. Adapters only decide the
- * `reason` from their own error codes; everything else follows from the status.
- */
-export function classifyHttpFailure(f: { status: number; reason?: FailureReason; retryAfterMs?: number; detail: string }): ProviderError {
-  const { status, reason, detail } = f
-  const err = (kind: ProviderError['kind'], code: string, publicMessage: string, retryAfterMs?: number) =>
-    new ProviderError({ kind, code, publicMessage, detail, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) })
-  if (status === 429) return err('retryable', 'rate_limited', PUBLIC_MESSAGES.busy, f.retryAfterMs)
-  if (status === 408 || status === 409 || status >= 500) return err('retryable', 'upstream_unavailable', PUBLIC_MESSAGES.unavailable, f.retryAfterMs)
-  if (reason === 'model_access') return err('config', 'model_unavailable', PUBLIC_MESSAGES.config)
-  if (reason === 'content' && status >= 400) return err('user', 'content_rejected', PUBLIC_MESSAGES.contentRejected)
-  if (status === 401 || status === 403) return err('config', 'upstream_auth', PUBLIC_MESSAGES.config)
-  if (status === 402) return err('config', 'upstream_billing', PUBLIC_MESSAGES.config)
-  if (status === 404) return err('config', 'model_unavailable', PUBLIC_MESSAGES.config)
-  if (status === 400 || status === 413 || status === 415 || status === 422) return err('user', 'invalid_input', PUBLIC_MESSAGES.invalidInput)
-  // Redirects and odd 4xx mean the base URL or request shape is wrong, which is ours to fix.
-  return err('config', 'upstream_rejected', PUBLIC_MESSAGES.config)
-}
+export { parseRetryAfter, redact, timeoutsFrom, type Timeouts } from './common.js'
+export { badResponse, classifyHttpFailure, classifyTransportError, generationFailed, type FailureReason } from './classify.js'
 
 /** A non-2xx JSON answer → ProviderError, given the `reason` the adapter read from its body. */
 export function responseFailure(res: JsonResponse, nowMs: number, reason: FailureReason | undefined): ProviderError {
   const retryAfterMs = parseRetryAfter(res.headers, nowMs)
   return classifyHttpFailure({ status: res.status, detail: res.detail, ...(reason ? { reason } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) })
-}
-
-/** Maps a failure to reach the upstream (no HTTP status) to a ProviderError. */
-export function classifyTransportError(err: unknown, detail: string): ProviderError {
-  const { outcome, code } = transportFailure(err)
-  const base = { detail: `${detail}: ${code || String(err)}`, cause: err }
-  if (outcome === 'not-sent') return new ProviderError({ ...base, kind: 'retryable', code: 'upstream_unavailable', publicMessage: PUBLIC_MESSAGES.unavailable })
-  // Sent but unanswered (timeout, abort, anything unexpected): the upstream may have acted on it.
-  return new ProviderError({ ...base, kind: 'unknown', code: outcome === 'timeout' ? 'upstream_timeout' : 'upstream_unknown', publicMessage: PUBLIC_MESSAGES.timeout })
 }
 
 export interface JsonResponse {
@@ -49,6 +21,13 @@ export interface JsonResponse {
   json: unknown
   /** `METHOD path → status: body excerpt`, with secrets redacted; for ProviderError.detail. */
   detail: string
+}
+
+export interface JsonClientOptions {
+  /** Names the upstream in operator details. */
+  label: string
+  /** The whole `Authorization` header value. */
+  authorization: string
 }
 
 export interface JsonClient {
@@ -62,10 +41,10 @@ const MAX_BODY = 2 * 1024 * 1024
  * a guarded parse. Returns every HTTP status; throws ProviderError only when there is no usable
  * answer (transport failure, oversized or malformed 2xx body).
  */
-export function createJsonClient(ctx: ProviderContext, opts: { label: string; authorization: string }): JsonClient {
-  const base = ctx.channel.baseUrl.replace(/\/+$/, '')
-  const t = timeoutsFrom(ctx.channel.options)
-  const secrets = [ctx.channel.apiKey]
+export function createJsonClient(channel: ChannelConfig, signal: AbortSignal | undefined, opts: JsonClientOptions): JsonClient {
+  const base = channel.baseUrl.replace(/\/+$/, '')
+  const t = timeoutsFrom(channel.options)
+  const secrets = [channel.apiKey]
   return {
     async call(method, pathOrUrl, body) {
       const url = /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${base}${pathOrUrl}`
@@ -73,13 +52,7 @@ export function createJsonClient(ctx: ProviderContext, opts: { label: string; au
       try {
         pathname = new URL(url).pathname
       } catch (err) {
-        throw new ProviderError({
-          kind: 'config',
-          code: 'upstream_rejected',
-          publicMessage: PUBLIC_MESSAGES.config,
-          detail: `${opts.label}: invalid base URL for channel ${ctx.channel.id}`,
-          cause: err,
-        })
+        throw new ProviderError('misconfigured', `${opts.label}: invalid base URL for channel ${channel.id}`, { cause: err })
       }
       const where = redact(`${opts.label} ${method} ${pathname}`, secrets)
       let status: number
@@ -90,20 +63,19 @@ export function createJsonClient(ctx: ProviderContext, opts: { label: string; au
           method,
           headers: { authorization: opts.authorization, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
           ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-          signal: ctx.signal,
+          signal,
           connectMs: t.connectMs,
           headersMs: t.headersMs,
           bodyMs: t.bodyMs,
           keepAliveMs: 10_000,
           maxBytes: MAX_BODY,
-          tooLarge: (s) => new ProviderError({ kind: 'retryable', code: 'upstream_bad_response', publicMessage: PUBLIC_MESSAGES.unavailable, detail: `${where} → ${s}: body over ${MAX_BODY} bytes` }),
+          tooLarge: (s) => new ProviderError('upstream_bad_response', `${where} → ${s}: body over ${MAX_BODY} bytes`),
         })
         status = res.status
         headers = res.headers
         text = res.bytes.toString('utf8')
       } catch (err) {
-        if (err instanceof ProviderError) throw err
-        throw classifyTransportError(err, where)
+        throw classifyTransportError(err, where, secrets)
       }
       // Built only when an error needs it: most answers are routine polls.
       const detailOf = () => `${where} → ${status}: ${redact(text, secrets).slice(0, 500)}`
@@ -113,7 +85,7 @@ export function createJsonClient(ctx: ProviderContext, opts: { label: string; au
           json = JSON.parse(text)
         } catch {
           if (status >= 200 && status < 300) {
-            throw new ProviderError({ kind: 'retryable', code: 'upstream_bad_response', publicMessage: PUBLIC_MESSAGES.unavailable, detail: `${detailOf()} (malformed JSON)` })
+            throw new ProviderError('upstream_bad_response', `${detailOf()} (malformed JSON)`)
           }
         }
       }
@@ -135,7 +107,7 @@ export function createJsonClient(ctx: ProviderContext, opts: { label: string; au
  */
 export function ambiguousSubmit(err: unknown): unknown {
   if (err instanceof ProviderError && err.code === 'upstream_bad_response') {
-    return new ProviderError({ kind: 'unknown', code: 'upstream_unknown', publicMessage: PUBLIC_MESSAGES.timeout, detail: err.detail ?? '', cause: err })
+    return new ProviderError('upstream_unknown', err.detail ?? '', { cause: err })
   }
   return err
 }
@@ -182,7 +154,7 @@ export function asString(v: unknown): string | undefined {
 export function upstreamModel(ctx: ProviderContext, model: string): string {
   const m = ctx.channel.models[model]
   if (!m) {
-    throw new ProviderError({ kind: 'config', code: 'model_unavailable', publicMessage: PUBLIC_MESSAGES.config, detail: `channel ${ctx.channel.id} has no mapping for model ${model}` })
+    throw new ProviderError('model_unavailable', `channel ${ctx.channel.id} has no mapping for model ${model}`)
   }
   return m
 }
@@ -190,7 +162,7 @@ export function upstreamModel(ctx: ProviderContext, model: string): string {
 /** These adapters only run video jobs; an image routed here is a routing mistake. */
 export function videoParamsOf(job: ProviderJob): VideoParams {
   if (job.type !== 'video') {
-    throw new ProviderError({ kind: 'config', code: 'model_unavailable', publicMessage: PUBLIC_MESSAGES.config, detail: `job ${job.id} of type ${job.type} sent to a video-only channel` })
+    throw new ProviderError('model_unavailable', `job ${job.id} of type ${job.type} sent to a video-only channel`)
   }
   return job.params as VideoParams
 }
@@ -203,14 +175,4 @@ export function isOk(status: number): boolean {
 /** A best-effort cancel is done once the task is cancelled, already finished or gone. */
 export function cancelSettled(status: number): boolean {
   return isOk(status) || status === 400 || status === 404 || status === 409
-}
-
-/** A terminal upstream failure that is not a transport or HTTP error. */
-export function generationFailed(detail: string, code = 'generation_failed', publicMessage: string = PUBLIC_MESSAGES.failed): ProviderError {
-  return new ProviderError({ kind: 'user', code, publicMessage, detail })
-}
-
-/** A 2xx body without the fields we need. */
-export function badResponse(detail: string): ProviderError {
-  return new ProviderError({ kind: 'retryable', code: 'upstream_bad_response', publicMessage: PUBLIC_MESSAGES.unavailable, detail })
 }

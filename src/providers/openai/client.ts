@@ -1,5 +1,5 @@
 import { Response, type FormData } from 'undici'
-import { postForText, type UpstreamResponse } from '../http/image-client.js'
+import type { UpstreamResponse } from '../http/image-client.js'
 import type { ProviderContext } from '../provider.js'
 
 /** Four 4K PNGs in base64 stay well below. */
@@ -19,5 +19,5 @@ export async function callOpenAi(ctx: ProviderContext, path: string, body: { jso
     contentType = encoded.headers.get('content-type') ?? 'multipart/form-data'
   }
   const headers = { authorization: `Bearer ${ctx.channel.apiKey}`, 'content-type': contentType }
-  return postForText(ctx, `${ctx.channel.baseUrl.replace(/\/+$/, '')}${path}`, headers, payload, OPENAI_MAX_RESPONSE_BYTES)
+  return ctx.http.post(`${ctx.channel.baseUrl.replace(/\/+$/, '')}${path}`, headers, payload, OPENAI_MAX_RESPONSE_BYTES)
 }

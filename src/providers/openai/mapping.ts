@@ -1,10 +1,10 @@
 import { Blob } from 'node:buffer'
 import { FormData } from 'undici'
-import { parseJson, providerError, redact, retryAfterMs, type UpstreamResponse } from '../http/image-client.js'
+import { parseJson, redact, retryAfterMs, type UpstreamResponse } from '../http/image-client.js'
 import type { ImageBytes } from '../reference-images.js'
 import { extensionOf, imageMimeOf } from '../../media/mime.js'
 import type { ImageParams, ImageResolution } from '../../domain/params.js'
-import type { ProviderError, ProviderOutput } from '../provider.js'
+import { ProviderError, type ProviderOutput } from '../provider.js'
 
 // gpt-image-2 takes any WxH with both sides multiples of 16, long:short ≤ 3, at most 3840x2160.
 const MAX_EDGE = 3840
@@ -24,7 +24,7 @@ function parseRatio(s: string): number | undefined {
 export function sizeFor(resolution: ImageResolution, aspectRatio: string): string {
   if (aspectRatio === 'auto') return 'auto'
   const r = parseRatio(aspectRatio)
-  if (r === undefined || r > 3 || r < 1 / 3) throw providerError('user', 'invalid_input', `aspect ratio ${aspectRatio} is outside 1:3..3:1`)
+  if (r === undefined || r > 3 || r < 1 / 3) throw new ProviderError('invalid_input', `aspect ratio ${aspectRatio} is outside 1:3..3:1`)
   const h = Math.sqrt(TIER_PIXELS[resolution] / r)
   const shrink = Math.min(1, MAX_EDGE / Math.max(h * r, h))
   const round16 = (x: number) => Math.max(16, Math.round(x / 16) * 16)
@@ -87,7 +87,7 @@ export async function outputsFromResponse(res: UpstreamResponse, apiKey: string)
   }
   if (outputs.length === 0) {
     const why = body === undefined ? 'malformed JSON' : 'no images in data[]'
-    throw providerError('retryable', 'generation_failed', redact(`openai HTTP ${res.status} ${why}: ${res.text}`, apiKey, 300), { message: 'unavailable' })
+    throw new ProviderError('upstream_bad_response', redact(`openai HTTP ${res.status} ${why}: ${res.text}`, apiKey, 300))
   }
   return { outputs, usage: isRecord(body) ? body.usage : undefined }
 }
@@ -109,15 +109,17 @@ export function classifyOpenAiError(res: UpstreamResponse, apiKey: string, nowMs
     500,
   )
   const retryAfter = retryAfterMs(res.headers, nowMs)
-  const retry = retryAfter === undefined ? {} : { retryAfterMs: retryAfter }
+  const retry = { retryAfterMs: retryAfter }
   const s = res.status
-  if (BILLING_CODES.has(code)) return providerError('config', 'service_unavailable', detail, { message: 'config' })
-  if (s === 429) return providerError('retryable', 'generation_failed', detail, { ...retry, message: 'busy' })
-  if (s === 408 || s === 409 || s >= 500) return providerError('retryable', 'generation_failed', detail, { ...retry, message: 'unavailable' })
-  if (s === 401 || s === 403 || s === 404 || s === 405 || s === 415) return providerError('config', 'service_unavailable', detail, { message: 'config' })
+  if (BILLING_CODES.has(code)) return new ProviderError('upstream_billing', detail)
+  if (s === 429) return new ProviderError('rate_limited', detail, retry)
+  if (s === 408 || s === 409 || s >= 500) return new ProviderError('upstream_unavailable', detail, retry)
+  if (s === 401 || s === 403) return new ProviderError('upstream_auth', detail)
+  if (s === 404) return new ProviderError('model_unavailable', detail)
+  if (s === 405 || s === 415) return new ProviderError('upstream_rejected', detail)
   if (s >= 400) {
-    if (CONTENT_CODES.has(code) || /safety system|content policy/i.test(message)) return providerError('user', 'content_rejected', detail)
-    return providerError('user', 'invalid_input', detail)
+    if (CONTENT_CODES.has(code) || /safety system|content policy/i.test(message)) return new ProviderError('content_rejected', detail)
+    return new ProviderError('invalid_input', detail)
   }
-  return providerError('retryable', 'generation_failed', detail, { ...retry, message: 'unavailable' })
+  return new ProviderError('upstream_unavailable', detail, retry)
 }

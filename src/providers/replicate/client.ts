@@ -1,4 +1,4 @@
-import { createJsonClient, type JsonResponse } from '../http/json-client.js'
+import type { JsonResponse } from '../http/json-client.js'
 import type { ProviderContext } from '../provider.js'
 import type { ReplicateCreate } from './mapping.js'
 
@@ -13,7 +13,7 @@ export interface ReplicateClient {
  * must return at once instead of holding a connection for up to a minute.
  */
 export function replicateClient(ctx: ProviderContext): ReplicateClient {
-  const http = createJsonClient(ctx, { label: 'replicate', authorization: `Bearer ${ctx.channel.apiKey}` })
+  const http = ctx.http.json({ label: 'replicate', authorization: `Bearer ${ctx.channel.apiKey}` })
   const one = (id: string) => `/v1/predictions/${encodeURIComponent(id)}`
   return {
     create: (req) => http.call('POST', req.path, req.body),

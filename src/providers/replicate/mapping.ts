@@ -1,6 +1,6 @@
 import type { VideoParams } from '../../domain/params.js'
 import { mimeOfName } from '../../media/mime.js'
-import { asRecord, asString, badResponse, generationFailed, PUBLIC_MESSAGES, responseFailure, type FailureReason, type JsonResponse } from '../http/json-client.js'
+import { asRecord, asString, badResponse, generationFailed, responseFailure, type FailureReason, type JsonResponse } from '../http/json-client.js'
 import type { PollResult, ProviderError, ProviderOutput } from '../provider.js'
 
 export interface ReplicateCreate {
@@ -76,13 +76,13 @@ export function predictionToPoll(prediction: unknown, detail: string): PollResul
     }
     case 'failed': {
       const error = typeof p?.error === 'string' ? p.error : JSON.stringify(p?.error ?? null)
-      if (replicateReason(error)) return { state: 'failed', error: generationFailed(detail, 'content_rejected', PUBLIC_MESSAGES.contentRejected) }
+      if (replicateReason(error)) return { state: 'failed', error: generationFailed(detail, 'content_rejected') }
       return { state: 'failed', error: generationFailed(detail) }
     }
     case 'canceled':
-      return { state: 'failed', error: generationFailed(detail, 'cancelled', PUBLIC_MESSAGES.cancelled) }
+      return { state: 'failed', error: generationFailed(detail, 'cancelled') }
     case 'aborted':
-      return { state: 'failed', error: generationFailed(detail, 'generation_timeout', PUBLIC_MESSAGES.expired) }
+      return { state: 'failed', error: generationFailed(detail, 'generation_timeout') }
     default:
       throw badResponse(`${detail} (unknown prediction status)`)
   }

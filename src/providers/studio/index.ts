@@ -109,7 +109,7 @@ export function createStudioProvider(opts: StudioOptions): Provider {
       if (opts.failureRate > 0 && unit(`fail:${job.id}`) < opts.failureRate) {
         return {
           state: 'failed',
-          error: new ProviderError({ kind: 'user', code: 'generation_failed', publicMessage: 'The generation failed.', detail: 'studio: simulated failure' }),
+          error: new ProviderError('generation_failed', 'studio: simulated failure'),
         }
       }
       return { state: 'succeeded', outputs: await render(job, ctx.tmpDir) }

@@ -111,10 +111,10 @@ describe('failures', () => {
     ['finishReason SAFETY', { kind: 'finish', reason: 'SAFETY' }, 'user', 'content_rejected'],
     ['text only', { kind: 'text-only' }, 'user', 'generation_failed'],
     ['INVALID_ARGUMENT', { kind: 'invalid-argument', message: 'Unable to process input image.' }, 'user', 'invalid_input'],
-    ['UNAUTHENTICATED', { kind: 'unauthenticated' }, 'config', 'service_unavailable'],
-    ['500', { kind: 'server-error', status: 500 }, 'retryable', 'generation_failed'],
-    ['503', { kind: 'server-error', status: 503 }, 'retryable', 'generation_failed'],
-    ['malformed JSON', { kind: 'malformed' }, 'retryable', 'generation_failed'],
+    ['UNAUTHENTICATED', { kind: 'unauthenticated' }, 'config', 'upstream_auth'],
+    ['500', { kind: 'server-error', status: 500 }, 'retryable', 'upstream_unavailable'],
+    ['503', { kind: 'server-error', status: 503 }, 'retryable', 'upstream_unavailable'],
+    ['malformed JSON', { kind: 'malformed' }, 'retryable', 'upstream_bad_response'],
   ] as Array<[string, GeminiBehaviour, string, string]>)('%s → %s %s', async (_n, behaviour, kind, code) => {
     fake.script(behaviour)
     const e = await expectProviderError(provider.submit(job(), ctx()))

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { classifyGeminiError, outputsFromResponse, requestBody } from '../../../src/providers/gemini/mapping.js'
 import type { ImageParams } from '../../../src/domain/params.js'
+import { PROVIDER_FAILURES } from '../../../src/providers/failure.js'
 
 const KEY = 'AIzaSecretKey-0123456789'
 const NOW = Date.UTC(2026, 0, 1)
@@ -40,8 +41,8 @@ describe('outputsFromResponse', () => {
     ['RECITATION', ok([{ text: 'x' }], 'RECITATION'), 'user', 'content_rejected'],
     ['text only', ok([{ text: 'I would rather not.' }]), 'user', 'generation_failed'],
     ['NO_IMAGE', ok([], 'NO_IMAGE'), 'user', 'generation_failed'],
-    ['no candidates', res(200, { usageMetadata: {} }), 'retryable', 'generation_failed'],
-    ['malformed', res(200, '{"candidates": ['), 'retryable', 'generation_failed'],
+    ['no candidates', res(200, { usageMetadata: {} }), 'retryable', 'upstream_bad_response'],
+    ['malformed', res(200, '{"candidates": ['), 'retryable', 'upstream_bad_response'],
   ])('%s → %s %s', async (_n, r, kind, code) => {
     const e = await (async () => {
       try {
@@ -72,10 +73,18 @@ describe('classifyGeminiError', () => {
     ['html 502', res(502, '<html>Bad Gateway</html>'), 'retryable'],
   ])('%s → %s', (_n, r, kind) => {
     const e = classifyGeminiError(r, KEY, NOW)
+    expect(e.kind).toBe(PROVIDER_FAILURES[e.code].kind)
     expect(e.kind).toBe(kind)
     expect(e.publicMessage).not.toMatch(/gemini|google/i)
     expect(e.publicMessage).not.toContain(KEY)
     expect(e.detail).not.toContain(KEY)
+  })
+
+  it('names what the operator must fix: the key, the model or billing', () => {
+    expect(classifyGeminiError(res(400, gErr(400, 'INVALID_ARGUMENT', 'API key not valid.', keyInvalid)), KEY, NOW).code).toBe('upstream_auth')
+    expect(classifyGeminiError(res(404, gErr(404, 'NOT_FOUND', 'models/x is not found.')), KEY, NOW).code).toBe('model_unavailable')
+    expect(classifyGeminiError(res(400, gErr(400, 'FAILED_PRECONDITION', 'Enable billing.')), KEY, NOW).code).toBe('upstream_billing')
+    expect(classifyGeminiError(res(429, gErr(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded.')), KEY, NOW).code).toBe('rate_limited')
   })
 
   it('reads RetryInfo, and prefers a Retry-After header', () => {

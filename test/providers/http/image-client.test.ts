@@ -2,7 +2,8 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../../src/domain/clock.js'
-import { classifyTransportError, retryAfterMs, send } from '../../../src/providers/http/image-client.js'
+import { classifyTransportError } from '../../../src/providers/http/classify.js'
+import { retryAfterMs, send } from '../../../src/providers/http/image-client.js'
 import { providerContext } from '../support.js'
 
 const KEY = 'sk-secret-key-abcdef123456'
@@ -32,7 +33,7 @@ describe('classifyTransportError', () => {
     // One transport rule for every adapter (providers/http/transport.ts): a closed client refuses before sending.
     ['UND_ERR_CLOSED', 'retryable'],
   ])('%s → %s', (code, kind) => {
-    const e = classifyTransportError(err(code), KEY)
+    const e = classifyTransportError(err(code), 'POST openai', [KEY])
     expect(e.kind).toBe(kind)
     expect(e.detail).not.toContain(KEY)
     expect(e.publicMessage).not.toContain(KEY)
@@ -40,15 +41,15 @@ describe('classifyTransportError', () => {
 })
 
 describe('send', () => {
-  it('stops reading past maxResponseBytes and reports the output as unavailable', async () => {
+  it('stops reading past maxResponseBytes and reports a bad response, to be retried', async () => {
     const server = createServer((_req, res) => res.end(Buffer.alloc(64 * 1024)))
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
     const ctx = (options: Record<string, unknown>) => providerContext({ id: 'c', provider: 'openai', baseUrl: url, apiKey: KEY, models: {} }, { clock: new ManualClock(), tmpDir: '/tmp', options })
     try {
-      const err = await send(ctx({ maxResponseBytes: 1024 }), url, { method: 'GET', headers: {} }, 1 << 20).catch((e: unknown) => e)
-      expect(err).toMatchObject({ kind: 'retryable', code: 'output_unavailable' })
-      expect((await send(ctx({}), url, { method: 'GET', headers: {} }, 1 << 20)).bytes.byteLength).toBe(64 * 1024)
+      const err = await send(ctx({ maxResponseBytes: 1024 }).channel, undefined, url, { method: 'GET', headers: {} }, 1 << 20).catch((e: unknown) => e)
+      expect(err).toMatchObject({ kind: 'retryable', code: 'upstream_bad_response' })
+      expect((await send(ctx({}).channel, undefined, url, { method: 'GET', headers: {} }, 1 << 20)).bytes.byteLength).toBe(64 * 1024)
     } finally {
       await new Promise<void>((r) => server.close(() => r()))
     }

@@ -60,14 +60,14 @@ describe('classifyOpenAiError', () => {
     ['content policy text', res(400, oaiError('This request violates our content policy.', 'invalid_request_error', null)), 'user', 'content_rejected'],
     ['other 400', res(400, oaiError('Invalid value for size.', 'invalid_request_error', 'invalid_value')), 'user', 'invalid_input'],
     ['413', res(413, 'too large'), 'user', 'invalid_input'],
-    ['401', res(401, oaiError(`Incorrect API key provided: ${KEY}.`, 'invalid_request_error', 'invalid_api_key')), 'config', 'service_unavailable'],
-    ['403', res(403, oaiError('Your organization must be verified.', 'invalid_request_error', null)), 'config', 'service_unavailable'],
-    ['404', res(404, oaiError('The model does not exist.', 'invalid_request_error', 'model_not_found')), 'config', 'service_unavailable'],
-    ['429 insufficient_quota', res(429, oaiError('You exceeded your current quota.', 'insufficient_quota', 'insufficient_quota')), 'config', 'service_unavailable'],
-    ['429', res(429, oaiError('Rate limit reached.', 'requests', 'rate_limit_exceeded')), 'retryable', 'generation_failed'],
-    ['408', res(408, ''), 'retryable', 'generation_failed'],
-    ['500', res(500, oaiError('The server had an error.', 'server_error', null)), 'retryable', 'generation_failed'],
-    ['503 html', res(503, '<html>Service Unavailable</html>'), 'retryable', 'generation_failed'],
+    ['401', res(401, oaiError(`Incorrect API key provided: ${KEY}.`, 'invalid_request_error', 'invalid_api_key')), 'config', 'upstream_auth'],
+    ['403', res(403, oaiError('Your organization must be verified.', 'invalid_request_error', null)), 'config', 'upstream_auth'],
+    ['404', res(404, oaiError('The model does not exist.', 'invalid_request_error', 'model_not_found')), 'config', 'model_unavailable'],
+    ['429 insufficient_quota', res(429, oaiError('You exceeded your current quota.', 'insufficient_quota', 'insufficient_quota')), 'config', 'upstream_billing'],
+    ['429', res(429, oaiError('Rate limit reached.', 'requests', 'rate_limit_exceeded')), 'retryable', 'rate_limited'],
+    ['408', res(408, ''), 'retryable', 'upstream_unavailable'],
+    ['500', res(500, oaiError('The server had an error.', 'server_error', null)), 'retryable', 'upstream_unavailable'],
+    ['503 html', res(503, '<html>Service Unavailable</html>'), 'retryable', 'upstream_unavailable'],
   ]
   it.each(cases)('%s', (_name, r, kind, code) => {
     const e = classifyOpenAiError(r, KEY, NOW)

@@ -1,22 +1,22 @@
 import { chargedCredits } from '../../../ledger/job-charges.js'
+import { isoTime } from '../time-forms.js'
 import type { Job } from '../../../jobs/job-model.js'
 import type { ResultOutput } from '../../../jobs/job-service.js'
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
+/** What a job and its result both begin with. */
+function jobHead(job: Job) {
+  return { ok: true as const, jobId: job.id, status: job.status, type: job.type, model: job.model }
+}
 
 export function presentJob(job: Job) {
   return {
-    ok: true as const,
-    jobId: job.id,
-    status: job.status,
-    type: job.type,
-    model: job.model,
+    ...jobHead(job),
     progress: job.progress,
     chargedCredits: chargedCredits(job.charges),
-    createdAt: iso(job.createdAt),
-    startedAt: iso(job.startedAt),
-    completedAt: iso(job.finishedAt),
+    createdAt: isoTime(job.createdAt),
+    startedAt: isoTime(job.startedAt),
+    completedAt: isoTime(job.finishedAt),
     error: job.error,
     ...presentPrompt(job),
   }
@@ -42,11 +42,7 @@ function presentPrompt(job: Job) {
 
 export function presentResult(job: Job, outputs: ResultOutput[]) {
   return {
-    ok: true as const,
-    jobId: job.id,
-    status: job.status,
-    type: job.type,
-    model: job.model,
+    ...jobHead(job),
     outputs: outputs.map((o) => ({ url: o.url, mimeType: o.mimeType, width: o.width, height: o.height, duration: o.durationSec, size: o.bytes })),
     error: job.error,
   }

@@ -1,11 +1,10 @@
 import { chargedCredits } from '../../../ledger/job-charges.js'
+import { isoTime } from '../time-forms.js'
 import { toDialectId } from '../id-forms.js'
 import type { Job } from '../../../jobs/job-model.js'
 import type { ResultOutput } from '../../../jobs/job-service.js'
 
 export const REQUEST_PREFIX = 'req'
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
 
 /**
@@ -25,8 +24,8 @@ export function presentGeneration(job: Job, outputs: ResultOutput[]) {
       : null,
     error: job.error,
     creditsCharged: chargedCredits(job.charges),
-    createdAt: iso(job.createdAt),
-    startedAt: iso(job.startedAt),
-    completedAt: iso(job.finishedAt),
+    createdAt: isoTime(job.createdAt),
+    startedAt: isoTime(job.startedAt),
+    completedAt: isoTime(job.finishedAt),
   }
 }

@@ -1,4 +1,6 @@
 import { AppError } from '../../../errors.js'
+import { submitJob } from '../submit-job.js'
+import { unixSeconds } from '../time-forms.js'
 import { DEFAULT_MODEL, MODELS, resolveModel, type CatalogModel } from '../../../catalog/models.js'
 import { authOf } from '../../plugins/auth.js'
 import { D } from './request.js'
@@ -78,10 +80,7 @@ export async function generateImages(
   const auth = authOf(req)
   let submitted: { job: Job; replay: boolean }
   try {
-    submitted = await deps.jobs.submit({
-      auth,
-      requestId: req.id,
-      dialect: D,
+    submitted = await submitJob(deps, req, D, {
       type: 'image',
       model,
       input: {
@@ -136,7 +135,7 @@ export async function generateImages(
       ? (await deps.jobs.verifiedResultOutputs(job)).map((o) => ({ url: o.url }))
       : await Promise.all(job.outputs.map(async (o) => ({ b64_json: (await deps.jobs.files.read(job.id, o)).toString('base64') })))
   return reply.status(200).send({
-    created: Math.floor(job.createdAt / 1000),
+    created: unixSeconds(job.createdAt) as number,
     data,
     background: 'opaque',
     output_format: p.format,

@@ -1,4 +1,5 @@
 import { jobErrorTable, type AppError, type ErrorCode } from '../../../errors.js'
+import { unixSeconds } from '../time-forms.js'
 import { imageDimensions, videoDimensions } from '../../../media/dimensions.js'
 import { toDialectId } from '../id-forms.js'
 import { AUTO_DURATION, type ImageParams, type VideoParams } from '../../../domain/params.js'
@@ -81,8 +82,6 @@ export function jobFailure(job: Job): { status: number; body: OpenAIErrorBody } 
   return { status: f.status, body: errorBody(`${message} (job ${job.id})`, f.type, f.code, code === 'reference_unavailable' ? 'image' : null) }
 }
 
-const sec = (ms: number | null) => (ms === null ? null : Math.floor(ms / 1000))
-
 /** `WxH` of what the job makes: the stored output's real size once there is one. */
 export function outputSize(job: Job): string {
   const out = job.outputs[0]
@@ -111,8 +110,8 @@ export function presentVideo(job: Job) {
     model: job.model,
     status,
     progress: job.progress,
-    created_at: sec(job.createdAt) as number,
-    completed_at: finished ? sec(job.finishedAt ?? job.updatedAt) : null,
+    created_at: unixSeconds(job.createdAt) as number,
+    completed_at: finished ? unixSeconds(job.finishedAt ?? job.updatedAt) : null,
     // Stored outputs are kept until the video is deleted.
     expires_at: null,
     error: status === 'failed' ? { code: jobErrorCode(job.error?.code ?? 'generation_failed'), message: job.error?.message || jobErrorTable.generation_failed } : null,

@@ -1,7 +1,7 @@
 import { z } from 'zod'
+import { submitJob } from '../../submit-job.js'
 import { promptModeFromFlag } from '../../../../prompts/prompt-config.js'
 import { invalid } from '../../../../errors.js'
-import { authOf } from '../../../plugins/auth.js'
 import { defineRoute } from '../../../route.js'
 import { toDialectId } from '../../id-forms.js'
 import { CreateTaskBody, JOBS_MODELS, JOBS_RESOLUTIONS } from '../schemas.js'
@@ -93,10 +93,7 @@ export function registerCreateTask(app: FastifyInstance, deps: AppDeps): void {
     },
     async handler({ body, req, idempotency }): Promise<CreateTaskResponse> {
       const { input, fields } = taskInput(body)
-      const { job } = await deps.jobs.submit({
-        auth: authOf(req),
-        requestId: req.id,
-        dialect: D,
+      const { job } = await submitJob(deps, req, D, {
         type: 'video',
         model: JOBS_MODELS[body.model],
         input,

@@ -1,8 +1,8 @@
 import { AppError } from '../../../../errors.js'
+import { submitJob } from '../../submit-job.js'
 import { chargedCredits } from '../../../../ledger/job-charges.js'
 import { parseSize } from '../size.js'
 import type { JobType } from '../../../../domain/params.js'
-import { authOf } from '../../../plugins/auth.js'
 import type { Job } from '../../../../jobs/job-model.js'
 import type { NativeSubmit } from '../submit-input.js'
 import type { IdempotencyContext } from '../../../plugins/idempotency.js'
@@ -32,7 +32,7 @@ export const SUBMIT_RESPONSES = {
 /** One native submit (image or video): the job service call, the replay header and the 202. */
 export async function submitNative(deps: AppDeps, call: { req: FastifyRequest; reply: FastifyReply; idempotency: IdempotencyContext }, request: NativeSubmit): Promise<Submitted> {
   const { req, reply, idempotency } = call
-  const { job, replay } = await deps.jobs.submit({ auth: authOf(req), requestId: req.id, dialect: D, ...request, ...idempotency.claim() })
+  const { job, replay } = await submitJob(deps, req, D, { ...request, ...idempotency.claim() })
   idempotency.replayed(reply, replay)
   void reply.status(202)
   return submitted(job, replay)

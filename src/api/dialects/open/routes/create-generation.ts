@@ -1,6 +1,6 @@
 import { z } from 'zod'
+import { submitJob } from '../../submit-job.js'
 import { chargedCredits } from '../../../../ledger/job-charges.js'
-import { authOf } from '../../../plugins/auth.js'
 import { defineRoute } from '../../../route.js'
 import { GenerationBody } from '../schemas.js'
 import { openVideoInput } from '../translate.js'
@@ -35,10 +35,7 @@ export function registerCreateGeneration(app: FastifyInstance, deps: AppDeps): v
     example: { model: 'seedance-2.0', prompt: 'a koi pond in the rain, close-up', duration: 5, aspectRatio: '16:9', resolution: '720p' } satisfies CreateGenerationRequest,
     responses: { 200: { description: 'The accepted task', schema: CreateGenerationResponse }, 402: 'insufficient_credits', 429: 'rate_limited' },
     async handler({ body, req, idempotency }): Promise<CreateGenerationResponse> {
-      const { job } = await deps.jobs.submit({
-        auth: authOf(req),
-        requestId: req.id,
-        dialect: D,
+      const { job } = await submitJob(deps, req, D, {
         type: 'video',
         ...openVideoInput(body, req.body),
         ...idempotency.claim(),

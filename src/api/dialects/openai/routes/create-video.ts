@@ -1,4 +1,5 @@
 import { AppError } from '../../../../errors.js'
+import { submitJob } from '../../submit-job.js'
 import { DEFAULT_MODEL, resolveModel } from '../../../../catalog/models.js'
 import { authOf } from '../../../plugins/auth.js'
 import { defineRoute } from '../../../route.js'
@@ -85,10 +86,7 @@ export function registerCreateVideo(scope: FastifyInstance, deps: AppDeps): void
 
       let submitted: { job: Job; replay: boolean }
       try {
-        submitted = await deps.jobs.submit({
-          auth: authOf(req),
-          requestId: req.id,
-          dialect: D,
+        submitted = await submitJob(deps, req, D, {
           type: 'video',
           model,
           input: { prompt: body.prompt, durationSec, aspectRatio: size.aspectRatio, resolution: size.resolution, firstFrameUrl },

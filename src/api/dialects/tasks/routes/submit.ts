@@ -1,4 +1,4 @@
-import { authOf } from '../../../plugins/auth.js'
+import { submitJob } from '../../submit-job.js'
 import { defineRoute } from '../../../route.js'
 import { mediaError, type Translated } from '../translate.js'
 import { presentTask } from '../present.js'
@@ -48,10 +48,7 @@ export function defineTaskSubmit<B extends ZodType>(app: FastifyInstance, deps: 
     async handler({ body, req, idempotency }, reply) {
       try {
         const t = spec.translate(body)
-        const { job, replay } = await deps.jobs.submit({
-          auth: authOf(req),
-          requestId: req.id,
-          dialect: D,
+        const { job, replay } = await submitJob(deps, req, D, {
           type: spec.type,
           model: t.model,
           input: t.input,
