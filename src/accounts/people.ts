@@ -76,6 +76,19 @@ export function createPeople(store: Store, clock: Clock, config: PeopleConfig) {
       return signIn(user)
     },
 
+    /**
+     * An operator made on the server itself (`reelay admin create`), with a personal account as
+     * sign-up makes; once any user exists the setup token no longer works.
+     */
+    async createAdmin(actorId: string | null, input: { email: string; password: string; name?: string | undefined }): Promise<UsersTable> {
+      const p = await users.prepare({ ...input, role: 'admin' })
+      return db.transaction().execute(async (trx) => {
+        const u = await users.insert(trx, p)
+        await audit.record(trx, actorId, 'admin.create', u.id, { email: u.email })
+        return u
+      })
+    },
+
     async signup(input: { email: string; password: string; name?: string | undefined; inviteToken?: string | undefined }) {
       const mode = await settings.signupMode()
       if (mode === 'closed') throw new AppError('forbidden', 'Sign-up is closed on this server; ask an operator for an account.')

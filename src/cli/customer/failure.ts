@@ -24,8 +24,6 @@ export interface CustomerIo extends CliIo {
   sdk?: ReelayOptions
   /** Registers the Ctrl-C handler for a wait; returns its removal. Default: SIGINT. */
   onInterrupt?: (stop: () => void) => () => void
-  /** Reads a line (the key at `login`) when none was given; default: stdin. */
-  readSecret?: (prompt: string) => Promise<string>
 }
 
 export type ClientFactory = () => Reelay
