@@ -26,6 +26,7 @@ import { PROMPT_MODES } from '../prompts/prompt-config.js'
 import { registerCustomerCommands } from './customer/index.js'
 import { registerBillingCommands } from './billing-commands.js'
 import { registerAdminCommands } from './admin-commands.js'
+import { registerRemoteCommands } from './remote/index.js'
 
 const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString())
 
@@ -351,5 +352,6 @@ export function buildCli(io: CliIo): Command {
   registerCustomerCommands(program, io)
   registerBillingCommands(program, io)
   registerAdminCommands(program, io)
+  registerRemoteCommands(program, io)
   return program
 }
