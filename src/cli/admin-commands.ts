@@ -8,12 +8,14 @@ import { viewUser } from '../accounts/users.js'
 import { withAccounts } from './commands.js'
 import { emitter, table } from './output.js'
 import { readFromStdin } from './read-secret.js'
+import { createMailer } from '../mail/mailer.js'
 import type { CliIo } from './io.js'
 
 /** Users, sessions and the audit log on the configured database, for one command. */
 function withPeople<T>(io: CliIo, fn: (people: People) => Promise<T>): Promise<T> {
   const config = loadConfig(io.env)
-  return withAccounts(io, (_a, { store }) => fn(createPeople(store, systemClock, config)))
+  const mailer = createMailer(config, { warn: (detail, message) => io.err(`warning: ${message} (${JSON.stringify(detail)})\n`) })
+  return withAccounts(io, (_a, { store }) => fn(createPeople(store, systemClock, config, mailer))).finally(() => mailer?.close())
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -75,7 +77,11 @@ export function registerAdminCommands(program: Command, io: CliIo): void {
         const user = await people.users.byEmail(o.email)
         if (!user) throw new AppError('not_found', `No user with the email ${o.email.trim()}.`)
         const link = await people.resetLink(null, user.id)
-        emit(Boolean(o.json), { userId: user.id, email: user.email, ...link }, `${link.url}\n\nReset link for ${user.email}, valid once until ${iso(link.expiresAt)}.`)
+        emit(
+          Boolean(o.json),
+          { userId: user.id, email: user.email, ...link },
+          `${link.url}\n\nReset link for ${user.email}, valid once until ${iso(link.expiresAt)}${link.mailed ? '; also mailed to them' : ''}.`,
+        )
       })
     })
 }
