@@ -131,6 +131,24 @@ describe('reelay remote operator commands', () => {
     expect(await h.client(c.key).usage.get()).toMatchObject({ plan: { id: 'pro' } })
   })
 
+  it('finds a user and issues them a reset link that sets a new password', async () => {
+    const cli = cliIn('ops')
+    const users = JSON.parse((await cli('remote', 'users', '--query', 'customer@', '--json')).stdout)
+    expect(users.data).toEqual([expect.objectContaining({ email: 'customer@example.com', role: 'user' })])
+    const r = await cli('remote', 'reset-link', users.data[0].id)
+    expect(r.code, r.stderr).toBe(0)
+    const url = r.stdout.split('\n')[0]!
+    expect(url).toMatch(/\/reset\?token=rlr_/)
+    const reset = await fetch(`${h.baseURL}/account/v1/password-reset`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: new URL(url).searchParams.get('token'), password: 'customer password 2' }),
+    })
+    expect(reset.status).toBe(204)
+    expect((await cliIn('reset', 'customer password 2')('remote', 'login', '--url', h.baseURL, '--email', 'customer@example.com')).stderr).toMatch(/not an operator/)
+    expect((await cli('remote', 'reset-link', 'usr_nobody')).code).toBe(2)
+  })
+
   it('lists jobs with their channel, the channels, and runs the ledger doctor', async () => {
     const cli = cliIn('ops')
     const c = await h.customer(1_000)

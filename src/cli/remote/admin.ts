@@ -98,6 +98,20 @@ export function remoteAdminCommands(io: CustomerIo): Command[] {
       setAccount(() => ({ disabled: false })),
     ).argument('<accountId>'),
 
+    remoteCommand(io, 'users', 'Search users by email, name or id, newest first', async (c, o: { query?: string; limit?: string; cursor?: string }) => {
+      const page = await c.get<Answer<'/admin/v1/users', 'get'>>('/admin/v1/users', { q: o.query, limit: o.limit, cursor: o.cursor })
+      const rows = page.data.map((u) => ({ id: u.id, email: u.email, name: u.name, role: u.role, disabled: u.disabled ? 'yes' : '', personalAccount: u.personalAccountId }))
+      return { data: page, human: `${table(rows)}${page.nextCursor ? `\nMore: --cursor ${page.nextCursor}` : ''}` }
+    })
+      .option('--query <q>', 'email or name contains, or the id')
+      .option('--limit <n>', 'at most this many (1 to 100)')
+      .option('--cursor <c>', 'the next page, from the previous answer'),
+
+    remoteCommand(io, 'reset-link', 'A one-time password-reset link for a user (24 hours); mailed too when the server has SMTP', async (c, userId: string) => {
+      const link = await c.send<Answer<'/admin/v1/users/{id}/reset-link', 'post'>>('POST', `/admin/v1/users/${encodeURIComponent(userId)}/reset-link`, undefined)
+      return { data: link, human: `${link.url}\n\nValid once until ${iso(link.expiresAt)}${link.mailed ? '; also mailed to the user' : ''}.` }
+    }).argument('<userId>', 'usr_… (see `reelay remote users`)'),
+
     remoteCommand(
       io,
       'jobs',
