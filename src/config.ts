@@ -175,6 +175,14 @@ export const configSchema = z.object({
   REELAY_LOGIN_LOCKOUT_MINUTES: int(15, 1),
   /** scrypt cost of password hashes as log2(N), with r=8, p=1; 16 uses 64 MiB per hash. (Default: 16) */
   REELAY_PASSWORD_SCRYPT_COST: z.coerce.number().int().min(10).max(20).default(16),
+  /** `smtp://user:pass@host:port` (or `smtps://` for TLS from the start): reset links and invites are also mailed. (Default: unset, nothing is mailed) */
+  REELAY_SMTP_URL: z
+    .string()
+    .url()
+    .refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  /** The From of mail the server sends. (Default: `Reelay <reelay@` the public URL's host `>`) */
+  REELAY_MAIL_FROM: z.string().max(320).optional(),
 })
 
 export type Config = Readonly<

@@ -3,6 +3,7 @@ import path from 'node:path'
 import pino from 'pino'
 import { createAccounts } from './accounts/accounts.js'
 import { createPeople } from './accounts/people.js'
+import { createMailer } from './mail/mailer.js'
 import { loadPriceBook } from './catalog/prices.js'
 import { systemClock, type Clock } from './domain/clock.js'
 import { createJobService } from './jobs/job-service.js'
@@ -215,7 +216,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   const callbacks = createCallbackHandler({ store, router, clock, onHint: () => worker?.wake(), log })
   const deliveryLog = createDeliveryLog(store, clock, () => dispatcher.wake())
   const redisLimiter = config.REDIS_URL ? await (await import('./api/redis-limiter.js')).createRedisLimiter(config.REDIS_URL) : null
-  const people = createPeople(store, clock, config)
+  const mailer = createMailer(config, log.child({ component: 'mail' }))
+  const people = createPeople(store, clock, config, mailer)
   const appDeps: AppDeps = {
     config,
     clock,
@@ -249,6 +251,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     await notifier.close()
     await redisRevocations?.close()
     await redisLimiter?.close()
+    mailer?.close()
     await store.close()
   }
   return { config, clock, log, store, prices, storage, accounts, people, jobs, worker, dispatcher, endpoints, secretBox, revocations, appDeps, listen, close }

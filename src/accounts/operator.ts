@@ -2,7 +2,7 @@ import { AppError, invalid } from '../errors.js'
 import { ledger } from '../ledger/ledger.js'
 import { DEFAULT_MAX_BALANCE } from '../domain/credits.js'
 import { containsPattern, pageLimit, pageOf } from './pages.js'
-import { viewUser } from './users.js'
+import { normalEmail, viewUser } from './users.js'
 import type { Accounts } from './accounts.js'
 import type { People } from './people.js'
 import type { SignupMode } from './settings.js'
@@ -169,11 +169,12 @@ export function createOperator(deps: OperatorDeps) {
     },
 
     async invite(actor: string | null, email: string) {
-      return db.transaction().execute(async (trx) => {
+      const inv = await db.transaction().execute(async (trx) => {
         const inv = await people.teams.createInvite(trx, actor ?? 'cli', email, null, 'member')
         await people.audit.record(trx, actor, 'invite.create', inv.id, { email })
-        return { inviteToken: inv.inviteToken, inviteUrl: inv.inviteUrl }
+        return inv
       })
+      return { inviteToken: inv.inviteToken, inviteUrl: inv.inviteUrl, mailed: await people.notices.invite(normalEmail(email), inv.inviteUrl, null) }
     },
 
     async setSignupMode(actor: string | null, mode: SignupMode) {

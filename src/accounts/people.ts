@@ -11,6 +11,8 @@ import type { Clock } from '../domain/clock.js'
 import type { Config } from '../config.js'
 import type { Store } from '../store/db.js'
 import type { SessionsTable, UsersTable } from '../store/schema.js'
+import { createMailNotices } from './mail-notices.js'
+import type { Mailer } from '../mail/mailer.js'
 
 export const RESET_TTL_MS = 24 * 3_600_000
 
@@ -27,12 +29,13 @@ export type PeopleConfig = Pick<
 >
 
 /** Users, sessions, teams, invites, operator settings and the audit log: one bundle for the APIs and the CLI. */
-export function createPeople(store: Store, clock: Clock, config: PeopleConfig) {
+export function createPeople(store: Store, clock: Clock, config: PeopleConfig, mailer: Mailer | null = null) {
   const { db } = store
+  const notices = createMailNotices(mailer)
   const users = createUsers(store, clock, { scryptCost: config.REELAY_PASSWORD_SCRYPT_COST, defaultPlan: config.REELAY_DEFAULT_PLAN })
   const sessions = createSessions(store, clock, config.REELAY_SESSION_TTL_HOURS * 3_600_000)
   const loginLimit = createLoginLimit(store, clock, { maxFailures: config.REELAY_LOGIN_MAX_FAILURES, lockoutMs: config.REELAY_LOGIN_LOCKOUT_MINUTES * 60_000 })
-  const teams = createTeams(store, clock, { defaultPlan: config.REELAY_DEFAULT_PLAN, publicUrl: config.publicUrl })
+  const teams = createTeams(store, clock, { defaultPlan: config.REELAY_DEFAULT_PLAN, publicUrl: config.publicUrl, notices })
   const settings = createSettings(store, { signupMode: config.REELAY_SIGNUP_MODE })
   const setup = createSetup(store, clock)
   const audit = createAudit(clock)
@@ -57,6 +60,7 @@ export function createPeople(store: Store, clock: Clock, config: PeopleConfig) {
     view,
     signIn,
     defaultPlan: config.REELAY_DEFAULT_PLAN,
+    notices,
 
     sessionView: (s: ActiveSession) => view(s.user, s.csrfToken),
 
@@ -74,6 +78,19 @@ export function createPeople(store: Store, clock: Clock, config: PeopleConfig) {
         return u
       })
       return signIn(user)
+    },
+
+    /**
+     * An operator made on the server itself (`reelay admin create`), with a personal account as
+     * sign-up makes; once any user exists the setup token no longer works.
+     */
+    async createAdmin(actorId: string | null, input: { email: string; password: string; name?: string | undefined }): Promise<UsersTable> {
+      const p = await users.prepare({ ...input, role: 'admin' })
+      return db.transaction().execute(async (trx) => {
+        const u = await users.insert(trx, p)
+        await audit.record(trx, actorId, 'admin.create', u.id, { email: u.email })
+        return u
+      })
     },
 
     async signup(input: { email: string; password: string; name?: string | undefined; inviteToken?: string | undefined }) {
@@ -116,7 +133,7 @@ export function createPeople(store: Store, clock: Clock, config: PeopleConfig) {
     },
 
     /** An operator's link for a user who forgot their password; valid once, for 24 hours. */
-    async resetLink(actorId: string | null, userId: string): Promise<{ url: string; expiresAt: number }> {
+    async resetLink(actorId: string | null, userId: string): Promise<{ url: string; expiresAt: number; mailed: boolean }> {
       const user = await users.byId(userId)
       if (!user) throw new AppError('not_found', 'No user with this id.')
       const now = clock.now()
@@ -129,8 +146,9 @@ export function createPeople(store: Store, clock: Clock, config: PeopleConfig) {
           .execute()
         await audit.record(trx, actorId, 'user.reset_link', userId, { expiresAt })
       })
-      // TODO(#18): with REELAY_SMTP_URL set, mail the link to the user as well.
-      return { url: `${config.publicUrl}/reset?token=${token}`, expiresAt }
+      const url = `${config.publicUrl}/reset?token=${token}`
+      // After the commit, and the link is handed back even when the mail fails.
+      return { url, expiresAt, mailed: await notices.resetLink(user.email, url, expiresAt) }
     },
 
     async resetPassword(token: string, password: string): Promise<void> {

@@ -6,6 +6,7 @@ import { insertAccountFor, normalEmail } from './users.js'
 import type { Kysely } from 'kysely'
 import type { Clock } from '../domain/clock.js'
 import type { Store } from '../store/db.js'
+import type { MailNotices } from './mail-notices.js'
 import type { AccountKind, Database, InvitesTable, MemberRole, UsersTable } from '../store/schema.js'
 
 export const MEMBER_ROLES = ['owner', 'admin', 'member'] as const
@@ -21,6 +22,8 @@ export interface Membership {
 export interface TeamsOptions {
   defaultPlan: string
   publicUrl: string
+  /** Mails each invite when SMTP is configured. */
+  notices?: MailNotices
 }
 
 /**
@@ -152,7 +155,10 @@ export function createTeams(store: Store, clock: Clock, opts: TeamsOptions) {
       const mine = await requireTeam(userId, teamId, ['owner', 'admin'])
       if (role === 'owner' && mine !== 'owner') throw new AppError('forbidden', 'Only an owner may invite another owner.')
       const { inviteToken, inviteUrl } = await db.transaction().execute((trx) => createInvite(trx, userId, email, teamId, role))
-      return { inviteToken, inviteUrl }
+      // After the commit: a slow mail server must not hold the write transaction.
+      const team = await db.selectFrom('accounts').select(['name', 'displayName']).where('id', '=', teamId).executeTakeFirst()
+      const mailed = opts.notices ? await opts.notices.invite(normalEmail(email), inviteUrl, team?.displayName ?? team?.name ?? null) : false
+      return { inviteToken, inviteUrl, mailed }
     },
 
     /** A signed-in user takes a team invite made out to their email. */

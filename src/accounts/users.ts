@@ -128,8 +128,8 @@ export function createUsers(store: Store, clock: Clock, opts: UsersOptions) {
       return (await byId(userId))!
     },
 
-    /** Operators' search: email or name containing `q`; newest first. */
-    async list(page: { q?: string | undefined; cursor?: string | undefined; limit?: number | undefined }): Promise<{ data: UsersTable[]; nextCursor: string | null }> {
+    /** Operators' search: email or name containing `q` (and of `role`, when given); newest first. */
+    async list(page: { q?: string | undefined; role?: UserRole | undefined; cursor?: string | undefined; limit?: number | undefined }): Promise<{ data: UsersTable[]; nextCursor: string | null }> {
       const limit = pageLimit(page.limit)
       let q = db
         .selectFrom('users')
@@ -137,6 +137,7 @@ export function createUsers(store: Store, clock: Clock, opts: UsersOptions) {
         .orderBy('id', 'desc')
         .limit(limit + 1)
       if (page.cursor) q = q.where('id', '<', page.cursor)
+      if (page.role) q = q.where('role', '=', page.role)
       const text = page.q?.trim()
       if (text) q = q.where((eb) => eb.or([eb(eb.fn('lower', ['email']), 'like', containsPattern(text)), eb(eb.fn('lower', ['name']), 'like', containsPattern(text)), eb('id', '=', text)]))
       return pageOf(await q.execute(), limit, (u) => u.id)

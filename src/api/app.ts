@@ -101,7 +101,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
   }
   registerFilesRoute(app, { clock: deps.clock, fileUrlSecret: deps.fileUrlSecret, storage: deps.jobs.storage, files: deps.jobs.files })
   await registerCallbackRoute(app, deps.callbacks)
-  registerDocsRoutes(app, config)
+  registerDocsRoutes(app, config, [...byName.keys()])
 
   app.get('/healthz', { config: NEVER_SHED }, async () => ({ ok: true }))
   app.get('/readyz', async (_req, reply) => {

@@ -22,9 +22,10 @@ function baseUrlOf(req: FastifyRequest, config: Config): string {
 /**
  * The docs site: `/docs` (guides as HTML, each with a "Copy for AI" button and its raw Markdown
  * at `/docs/<page>.md`), `/docs/reference` (Scalar over /openapi.json) and `/llms.txt`,
- * `/llms-full.txt`. Public, and offline: everything is served from this process.
+ * `/llms-full.txt`. Public, and offline: everything is served from this process. `documents` are
+ * the APIs with an OpenAPI document of their own (`/openapi/<name>.json`, the dialects).
  */
-export function registerDocsRoutes(app: FastifyInstance, config: Config): void {
+export function registerDocsRoutes(app: FastifyInstance, config: Config, documents: readonly string[]): void {
   let cache: DocPage[] | null = null
   const pages = () => (cache ??= loadPages())
   const find = (slug: string) => {
@@ -42,7 +43,8 @@ export function registerDocsRoutes(app: FastifyInstance, config: Config): void {
   app.get<{ Params: { api: string } }>('/docs/reference/:api', opts, async (req, reply) => {
     // One API's reference: the dialect's own document, named like its page (api/<dialect>).
     const api = find(`api/${req.params.api}`).slug.slice('api/'.length)
-    return reply.type(html).send(referenceHtml(`/openapi/${api}.json`))
+    // The session APIs (accounts, admin) and billing are no dialect: their routes are in the whole document.
+    return reply.type(html).send(referenceHtml(documents.includes(api) ? `/openapi/${api}.json` : '/openapi.json'))
   })
   app.get('/docs/assets/scalar.js', opts, async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(createReadStream(SCALAR_BUNDLE)))
   app.get<{ Params: { '*': string } }>('/docs/*', opts, async (req, reply) => {

@@ -25,6 +25,8 @@ import { parseCredits } from '../domain/credits.js'
 import { PROMPT_MODES } from '../prompts/prompt-config.js'
 import { registerCustomerCommands } from './customer/index.js'
 import { registerBillingCommands } from './billing-commands.js'
+import { registerAdminCommands } from './admin-commands.js'
+import { registerRemoteCommands } from './remote/index.js'
 
 const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString())
 
@@ -349,5 +351,7 @@ export function buildCli(io: CliIo): Command {
   // login, video, image, jobs, usage, quote: a customer's commands, over the API.
   registerCustomerCommands(program, io)
   registerBillingCommands(program, io)
+  registerAdminCommands(program, io)
+  registerRemoteCommands(program, io)
   return program
 }

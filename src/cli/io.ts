@@ -7,6 +7,8 @@ export interface CliIo {
   exitCode: number
   /** stdout when it is a terminal: the customer CLI draws its progress bar there (src/cli/customer). */
   tty?: NodeJS.WriteStream
+  /** Reads a secret line (a key at `login`, a password) when none was given; default: stdin. */
+  readSecret?: (prompt: string) => Promise<string>
 }
 
 export function processIo(): CliIo {

@@ -63,6 +63,9 @@ describe('the docs site', () => {
     expect((await get('/docs/reference/tasks')).body).toContain('"url":"/openapi/tasks.json"')
     const tasksDoc = (await get('/openapi/tasks.json')).json() as { paths: Record<string, unknown> }
     expect(Object.keys(tasksDoc.paths).every((p) => p.startsWith('/api/v1/'))).toBe(true)
+    // An API without a document of its own (the operator's) is found in the whole one.
+    expect((await get('/docs/api/admin')).body).toContain('<a href="/docs/reference/admin">API reference</a>')
+    expect((await get('/docs/reference/admin')).body).toContain('"url":"/openapi.json"')
     expect((await get('/docs/reference/nope')).statusCode).toBe(404)
     for (const url of ['/docs', '/docs/reference', ...loadPages().map((p) => `/docs/${p.slug}`)]) {
       const body = (await get(url)).body

@@ -120,5 +120,9 @@ export const TeamDetailSchema = z.object({
   invites: z.array(z.object({ id: z.string(), email: z.string(), role, createdAt: ms, expiresAt: ms })),
   usageByMember: z.array(z.object({ userId: z.string(), ...spend })),
 })
-export const InviteSchema = z.object({ inviteToken: z.string(), inviteUrl: z.string() })
+export const InviteSchema = z.object({
+  inviteToken: z.string(),
+  inviteUrl: z.string(),
+  mailed: z.boolean().describe('Also mailed to the invited address (REELAY_SMTP_URL is set and the mail server took it)'),
+})
 export const RemovedMemberSchema = z.object({ userId: z.string(), removed: z.literal(true) })

@@ -35,7 +35,7 @@ export const UserViewSchema = z.object({
   createdAt: ms,
 })
 export const UserPageSchema = page(UserViewSchema)
-export const ResetLinkSchema = z.object({ url: z.string(), expiresAt: ms })
+export const ResetLinkSchema = z.object({ url: z.string(), expiresAt: ms, mailed: z.boolean().describe('Also mailed to the user (REELAY_SMTP_URL is set and the mail server took it)') })
 export { InviteSchema }
 
 export const AuditPageSchema = page(z.object({ id: z.string(), at: ms, actorUserId: z.string().nullable(), action: z.string(), target: z.string(), detail: z.record(z.string(), z.unknown()) }))

@@ -24,8 +24,6 @@ export interface CustomerIo extends CliIo {
   sdk?: ReelayOptions
   /** Registers the Ctrl-C handler for a wait; returns its removal. Default: SIGINT. */
   onInterrupt?: (stop: () => void) => () => void
-  /** Reads a line (the key at `login`) when none was given; default: stdin. */
-  readSecret?: (prompt: string) => Promise<string>
 }
 
 export type ClientFactory = () => Reelay
@@ -44,6 +42,8 @@ export function exitCodeOf(err: unknown): number {
 
 /** A next step to print under the error, when there is an obvious one. */
 function hintOf(err: unknown): string | null {
+  // The CLI's own refusals already say what to do (and the remote commands' differ from these).
+  if (err instanceof CliFailure) return null
   switch (exitCodeOf(err)) {
     case EXIT.auth:
       return 'Check the key: `reelay login`, or set REELAY_API_KEY.'

@@ -29,7 +29,7 @@ export function registerCustomerCommands(program: Command, cliIo: CliIo): void {
 }
 
 /** A usage mistake (unknown flag, missing prompt) exits 2, like a 400 from the server. */
-function withBadInputExit(cmd: Command, io: CliIo): Command {
+export function withBadInputExit(cmd: Command, io: CliIo): Command {
   cmd.configureOutput({ writeOut: io.out, writeErr: io.err }).showHelpAfterError()
   cmd.exitOverride((err) => {
     throw err.exitCode === 0 ? err : new CommanderError(EXIT.badInput, err.code, err.message)

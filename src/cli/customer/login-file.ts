@@ -9,10 +9,21 @@ export interface Login {
 
 type Env = Record<string, string | undefined>
 
-/** `$XDG_CONFIG_HOME/reelay/login.json`, else `~/.config/reelay/login.json` (`%APPDATA%` on Windows). */
-export function loginPath(env: Env): string {
+/** `$XDG_CONFIG_HOME/reelay/<name>`, else `~/.config/reelay/<name>` (`%APPDATA%` on Windows). */
+export function configPath(env: Env, name: string): string {
   const base = env.XDG_CONFIG_HOME || (process.platform === 'win32' && env.APPDATA) || path.join(env.HOME || homedir(), '.config')
-  return path.join(base, 'reelay', 'login.json')
+  return path.join(base, 'reelay', name)
+}
+
+export const loginPath = (env: Env): string => configPath(env, 'login.json')
+
+/** Writes `data` as JSON readable by its owner only: such files hold a secret (a key, a session). */
+export function writeSecretFile(file: string, data: unknown): string {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
+  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 })
+  // An existing file keeps its old mode through writeFileSync; set it either way.
+  chmodSync(file, 0o600)
+  return file
 }
 
 export function readLogin(env: Env): Partial<Login> {
@@ -24,14 +35,8 @@ export function readLogin(env: Env): Partial<Login> {
   }
 }
 
-/** Writes the login readable by its owner only: the file holds a secret key. */
 export function writeLogin(env: Env, login: Login): string {
-  const file = loginPath(env)
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
-  writeFileSync(file, `${JSON.stringify(login, null, 2)}\n`, { mode: 0o600 })
-  // An existing file keeps its old mode through writeFileSync; set it either way.
-  chmodSync(file, 0o600)
-  return file
+  return writeSecretFile(loginPath(env), login)
 }
 
 /** What the customer commands use: REELAY_BASE_URL and REELAY_API_KEY win over the saved login. */

@@ -7830,6 +7830,8 @@ export interface operations {
                     "application/json": {
                         inviteToken: string;
                         inviteUrl: string;
+                        /** @description Also mailed to the invited address (REELAY_SMTP_URL is set and the mail server took it) */
+                        mailed: boolean;
                     };
                 };
             };
@@ -8851,6 +8853,8 @@ export interface operations {
                     "application/json": {
                         inviteToken: string;
                         inviteUrl: string;
+                        /** @description Also mailed to the invited address (REELAY_SMTP_URL is set and the mail server took it) */
+                        mailed: boolean;
                     };
                 };
             };
@@ -9252,6 +9256,8 @@ export interface operations {
                         url: string;
                         /** @description ms since the epoch */
                         expiresAt: number;
+                        /** @description Also mailed to the user (REELAY_SMTP_URL is set and the mail server took it) */
+                        mailed: boolean;
                     };
                 };
             };
