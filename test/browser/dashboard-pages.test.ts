@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launch, screenshots, type Browser } from './support/browser.js'
+import { describe, expect, it } from 'vitest'
+import { screenshots } from './support/browser.js'
 import { setupToken, until } from './support/flows.js'
-import { startDashboardServer, type Server } from './support/server.js'
+import { dashboardSuite } from './support/suite.js'
 
 /** Every page of the dashboard with the heading it shows, customer pages first. */
 const PAGES: Array<[path: string, heading: string, shot: string]> = [
@@ -23,28 +23,19 @@ const PAGES: Array<[path: string, heading: string, shot: string]> = [
   ['/operator/system', 'System', 'operator-system'],
 ]
 
-let server: Server
-let browser: Browser
-beforeAll(async () => {
-  server = await startDashboardServer()
-  browser = await launch()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const suite = dashboardSuite()
 
 describe('every dashboard page', () => {
   it('renders its heading at 1280 and 390 px without a script error, with the menu reachable by keyboard on a phone', async () => {
-    const { page } = browser
-    const token = await setupToken(server.log)
-    await page.goto(`${server.url}/setup?token=${token}`)
+    const { page } = suite.browser
+    const token = await setupToken(suite.server.log)
+    await page.goto(`${suite.server.url}/setup?token=${token}`)
     await page.getByLabel('Email').fill('root@example.com')
     await page.getByLabel('Password').fill('operator-pass-1')
     await page.getByRole('button', { name: 'Create operator' }).click()
-    await page.waitForURL(`${server.url}/`)
+    await page.waitForURL(`${suite.server.url}/`)
     for (const [path, heading, shot] of PAGES) {
-      await page.goto(`${server.url}${path}`)
+      await page.goto(`${suite.server.url}${path}`)
       await until(() => page.getByRole('heading', { level: 1, name: heading, exact: true }).isVisible(), `the heading of ${path}`)
       // Let the page's own requests settle before the picture.
       await page.waitForLoadState('networkidle')
@@ -52,7 +43,7 @@ describe('every dashboard page', () => {
     }
     // A phone: the navigation folds behind the menu button, which opens it from the keyboard.
     await page.setViewportSize({ width: 390, height: 844 })
-    await page.goto(`${server.url}/`)
+    await page.goto(`${suite.server.url}/`)
     const menu = page.getByRole('button', { name: 'Menu' })
     await until(() => menu.isVisible(), 'the menu button')
     expect(await page.getByRole('link', { name: 'Jobs', exact: true }).isVisible()).toBe(false)
@@ -61,12 +52,12 @@ describe('every dashboard page', () => {
     await until(() => page.getByRole('link', { name: 'Jobs', exact: true }).isVisible(), 'the opened menu')
     await page.setViewportSize({ width: 1280, height: 800 })
     // Pages whose API is not there yet show its error; none may crash the app.
-    expect(browser.problems.filter((p) => !/Failed to load resource/.test(p))).toEqual([])
+    expect(suite.browser.problems.filter((p) => !/Failed to load resource/.test(p))).toEqual([])
   })
 
   it('shows its own not-found page for an unknown page', async () => {
-    const { page } = browser
-    await page.goto(`${server.url}/no/such/page`)
+    const { page } = suite.browser
+    await page.goto(`${suite.server.url}/no/such/page`)
     await until(() => page.getByRole('heading', { name: 'Page not found' }).isVisible(), 'the not-found page')
   })
 })
