@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import { dialectErrors, registerErrorHandling, requestIdFor, useDialectErrorHandler } from './plugins/errors.js'
 import { registerDialect } from './plugins/dialect-scope.js'
@@ -55,7 +55,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
     bodyLimit: config.REELAY_BODY_LIMIT_BYTES,
     genReqId: requestIdFor,
     // Logged by registerAccessLog: sampled, and at debug unless the answer is a 5xx.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // A body trickled byte by byte must not hold a connection open: Node cuts the request
     // (408, in the dialect's shape via clientErrorHandler) when it is not complete in time, and
     // checks often enough for the limit to mean what it says.

@@ -202,7 +202,7 @@ export function createJobService(deps: JobServiceDeps) {
     const accountMode = (PROMPT_MODES as readonly string[]).includes(account?.promptMode ?? '') ? (account?.promptMode as PromptMode) : null
     const mode = resolvePromptMode(config.settings, { request: requested, account: accountMode, plan: req.auth.plan, model: model.id })
     const surcharge = promptSurcharge(config, prices.prompt, mode)
-    return { surcharge, record: startRecord(config, prompt, mode, surcharge) }
+    return { surcharge, record: await startRecord(config, prompt, mode, surcharge) }
   }
 
   async function findOwned(accountId: string, id: string): Promise<JobsTable | undefined> {

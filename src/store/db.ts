@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from 'kysely'
-import pg from 'pg'
+import { pgDriver } from './pg-module.js'
 import type { Capabilities, StoreAdapter } from './adapter.js'
 import { ImmediateSqliteDialect } from './sqlite/dialect.js'
 import { createSqliteAdapter } from './sqlite/adapter.js'
@@ -25,11 +25,6 @@ export interface Store {
   lightTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>
   close(): Promise<void>
 }
-
-// int8 arrives as a string by default; our bigints are milliseconds and credits, and no credit
-// figure passes REELAY_MAX_BALANCE (≤ 2^53 − 1), so numbers are exact. Reads that must see past
-// it (ledger/doctor.ts) cast to text and use BigInt.
-pg.types.setTypeParser(20, (v) => Number(v))
 
 export interface StoreOptions {
   databaseUrl?: string | undefined
@@ -86,7 +81,7 @@ function withStatementCache(sqlite: SQLite.Database, max = 1_000) {
 }
 
 function openPostgres(url: string, max: number, schema: string | undefined): Store {
-  const pool = new pg.Pool({
+  const pool = new (pgDriver().Pool)({
     connectionString: url,
     max,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
