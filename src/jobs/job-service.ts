@@ -15,7 +15,7 @@ import type { JobStatus } from '../domain/job-status.js'
 import type { Storage } from '../storage/storage.js'
 import type { Store } from '../store/db.js'
 import type { JobsTable } from '../store/schema.js'
-import { cancelJob, countActiveJobs, getJob, getJobOutputs, getJobOwner, getOwnedJob, insertJob, listJobs, markJobDeleted, sumUnreleasedPrices } from '../store/jobs/index.js'
+import { cancelJob, countActiveJobs, getJob, getJobOutputs, getJobOwner, getOwnedJob, insertJob, listJobs, markJobDeleted, preparePollJob, sumUnreleasedPrices } from '../store/jobs/index.js'
 import type { StoredFiles } from './stored-files.js'
 import type { JobEvents } from './job-events.js'
 import type { Uploads } from './uploads.js'
@@ -349,9 +349,12 @@ export function createJobService(deps: JobServiceDeps) {
     }
   }
 
+  const pollJob = preparePollJob(deps.store)
+
+  /** The hot read of every status poll: one prepared statement for the row and its charges. */
   async function get(accountId: string, id: string): Promise<Job | null> {
-    const row = await findOwned(accountId, id)
-    return row ? loadJob(db, row) : null
+    const row = await pollJob(accountId, id)
+    return row ? toJob(row, { held: row.held, captured: row.captured, released: row.released }) : null
   }
 
   /** True when the job exists but belongs to someone else (for dialects that answer 403). */
