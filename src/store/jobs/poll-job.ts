@@ -28,8 +28,12 @@ export type JobViewRow = Pick<
 /** A job's row and its ledger figures (`jobCharges`), read in one statement. */
 export type PolledJob = JobViewRow & { held: number; captured: number; released: number }
 
+type Charges = Record<'held' | 'captured' | 'released', number | string | null>
+
 // The kinds are literals, not parameters, so the planner uses ledger_job_kind (job_id, kind).
-const charge = (kind: string) => `cast(coalesce((select sum(l.amount) from ledger_entries l where l.job_id = j.id and l.kind = '${kind}'), 0) as bigint)`
+// No coalesce or cast in SQL: it costs more there than Number() does here (PostgreSQL's sum
+// of a bigint is a numeric, which pg returns as a string).
+const charge = (kind: string) => `(select sum(l.amount) from ledger_entries l where l.job_id = j.id and l.kind = '${kind}')`
 
 const SQL = `select j.id, j.account_id as "accountId", j.api_key_id as "apiKeyId", j.dialect, j.model, j.type, j.params, j.price,
   j.status, j.progress, j.error_code as "errorCode", j.error_message as "errorMessage", j.outputs, j.webhook_url as "webhookUrl",
@@ -42,6 +46,13 @@ from jobs j where j.id = ? and j.account_id = ? and j.deleted_at is null`
  * status poll answers from. Prepared once per store; committed state only (see `prepareFirst`).
  */
 export function preparePollJob(store: Store): (accountId: string, id: string) => Promise<PolledJob | undefined> {
-  const first = store.prepareFirst<PolledJob>(SQL)
-  return (accountId, id) => first([id, accountId])
+  const first = store.prepareFirst<JobViewRow & Charges>(SQL)
+  return async (accountId, id) => {
+    const row = await first([id, accountId])
+    if (!row) return undefined
+    row.held = Number(row.held ?? 0)
+    row.captured = Number(row.captured ?? 0)
+    row.released = Number(row.released ?? 0)
+    return row as PolledJob
+  }
 }
