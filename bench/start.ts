@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { BENCH_DIR, freePort, isMain, median, sleep } from './common.js'
+import { BENCH_DIR, freePort, isMain, median, procCpuMs, sleep } from './common.js'
 
 const ROOT = path.join(BENCH_DIR, '..')
 const BARE = `require('node:http').createServer((q, s) => { s.setHeader('content-type', 'application/json'); s.end('{"ok":true}') }).listen(Number(process.env.PORT), '127.0.0.1')`
@@ -29,6 +29,8 @@ export interface StartSample {
   target: Target
   phase: 'first' | 'restart'
   ms: number
+  /** CPU (user + system) the serving process used up to that first 200: steadier than wall time on a shared machine. */
+  cpuMs: number
   /** VmRSS of the process answering /healthz (for npm, its node child), MB. */
   rssMb: number
   /** The npm wrapper's own VmRSS, MB (npm only). */
@@ -75,9 +77,10 @@ async function startOnce(target: Target, phase: StartSample['phase'], dataDir: s
       await sleep(5)
     }
     const ms = performance.now() - t0
+    const cpuMs = procCpuMs(servingPid(child.pid!))
     await sleep(2_000)
     const served = servingPid(child.pid!)
-    return { target, phase, ms, rssMb: rssMb(served), ...(served !== child.pid ? { wrapperRssMb: rssMb(child.pid!) } : {}) }
+    return { target, phase, ms, cpuMs, rssMb: rssMb(served), ...(served !== child.pid ? { wrapperRssMb: rssMb(child.pid!) } : {}) }
   } finally {
     // The whole group: npm leaves its node child behind otherwise.
     if (exit === undefined) {
@@ -111,7 +114,7 @@ export async function runStart(rounds = 5): Promise<StartSample[]> {
 
 export function startTable(samples: StartSample[]): string {
   const fmt = (xs: number[], d = 0) => `${median(xs).toFixed(d)} (${Math.min(...xs).toFixed(d)}–${Math.max(...xs).toFixed(d)})`
-  const rows = ['| Command | First start to healthy, ms | Restart to healthy, ms | Idle RSS, MB | Ratio to bare (restart, median) |', '|---|---|---|---|---|']
+  const rows = ['| Command | First start to healthy, ms | Restart to healthy, ms | CPU to healthy (restart), ms | Idle RSS, MB | Ratio to bare (restart, median) |', '|---|---|---|---|---|---|']
   const bareRestart = median(samples.filter((s) => s.target === 'bare' && s.phase === 'restart').map((s) => s.ms))
   const label: Record<Target, string> = { bare: 'bare `node -e` http server', node: '`node bin/reelay.mjs serve`', npm: '`npm start`' }
   for (const t of ['bare', 'node', 'npm'] as const) {
@@ -120,7 +123,7 @@ export function startTable(samples: StartSample[]): string {
     const wrapper = samples.flatMap((s) => (s.target === t && s.wrapperRssMb ? [s.wrapperRssMb] : []))
     const restart = of('restart').map((s) => s.ms)
     rows.push(
-      `| ${label[t]} | ${fmt(of('first').map((s) => s.ms))} | ${fmt(restart)} | ${fmt(rss)}${wrapper.length ? ` (+ npm wrapper ${fmt(wrapper)})` : ''} | ${(median(restart) / bareRestart).toFixed(1)}× |`,
+      `| ${label[t]} | ${fmt(of('first').map((s) => s.ms))} | ${fmt(restart)} | ${fmt(of('restart').map((s) => s.cpuMs))} | ${fmt(rss)}${wrapper.length ? ` (+ npm wrapper ${fmt(wrapper)})` : ''} | ${(median(restart) / bareRestart).toFixed(1)}× |`,
     )
   }
   return rows.join('\n')
