@@ -26,7 +26,7 @@ import { loadSecretKeys } from './secrets/key-source.js'
 import { resealSecrets } from './secrets/reseal.js'
 import { createNotifier, type Channel } from './store/notify.js'
 import { createRedisRevocations, RevocationEvents } from './accounts/revocations.js'
-import { createMetrics, noMetrics } from './metrics/metrics.js'
+import { noMetrics } from './metrics/no-metrics.js'
 import { laneBacklog } from './store/jobs/index.js'
 import { findLedgerMismatches } from './ledger/doctor.js'
 import { checkSubmitUrl, reachesThisServer } from './net/submit-urls.js'
@@ -122,7 +122,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   const metrics =
     config.REELAY_METRICS === 'off'
       ? noMetrics
-      : createMetrics({
+      : (await import('./metrics/metrics.js')).createMetrics({
           now: () => clock.now(),
           laneBacklog: (lane) => laneBacklog(store.db, clock.now(), lane),
           breakerStates: () => [...(router.breakerStates?.() ?? []), ...llmBreaker()],

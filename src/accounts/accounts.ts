@@ -4,6 +4,7 @@ import { sql } from 'kysely'
 import { ledger } from '../ledger/ledger.js'
 import { DEFAULT_MAX_BALANCE } from '../domain/credits.js'
 import type { Clock } from '../domain/clock.js'
+import { prepareKeyByHash } from '../store/key-by-hash.js'
 import type { Store } from '../store/db.js'
 import type { AccountsTable, ApiKeysTable } from '../store/schema.js'
 
@@ -38,6 +39,7 @@ export interface AccountsOptions {
 /** Accounts, API keys and top-ups: shared by the CLI and the API. */
 export function createAccounts(store: Store, clock: Clock, opts: AccountsOptions = {}) {
   const { db } = store
+  const keyByHash = prepareKeyByHash(store)
   const maxBalance = opts.maxBalance ?? DEFAULT_MAX_BALANCE
   // Status polls dominate traffic; caching the key lookup briefly removes a query from each.
   // A revocation evicts the key here at once, and reaches other processes by PostgreSQL NOTIFY
@@ -206,15 +208,7 @@ export function createAccounts(store: Store, clock: Clock, opts: AccountsOptions
       }
       if (!isWellFormedApiKey(token)) return null
       const seen = evictions
-      const row = await db
-        .selectFrom('apiKeys')
-        .innerJoin('accounts', 'accounts.id', 'apiKeys.accountId')
-        .select(['apiKeys.id as apiKeyId', 'apiKeys.accountId', 'accounts.name as accountName', 'accounts.plan', 'accounts.region'])
-        .where('apiKeys.hash', '=', hash)
-        .where('apiKeys.revokedAt', 'is', null)
-        // An operator disabled the account (`PATCH /admin/v1/accounts/:id`): its keys stop working.
-        .where('accounts.disabledAt', 'is', null)
-        .executeTakeFirst()
+      const row = await keyByHash(hash)
       if (!row) {
         authCache.delete(hash)
         return null

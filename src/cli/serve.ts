@@ -2,7 +2,7 @@ import { loadConfig } from '../config.js'
 import { buildApp, closeApp } from '../api/app.js'
 import { createRuntime } from '../runtime.js'
 import { buildMetricsApp } from '../api/metrics-route.js'
-import { noMetrics } from '../metrics/metrics.js'
+import { noMetrics } from '../metrics/no-metrics.js'
 
 /** Runs the API, the worker, or both, and shuts down cleanly on SIGINT/SIGTERM. */
 export async function serve(role: 'api' | 'worker' | 'all'): Promise<void> {

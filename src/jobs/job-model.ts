@@ -3,6 +3,7 @@ import type { JobStatus } from '../domain/job-status.js'
 import { jobCharges, NO_CHARGES, type JobCharges } from '../ledger/job-charges.js'
 import type { Kysely } from 'kysely'
 import type { Database, JobsTable } from '../store/schema.js'
+import type { JobViewRow } from '../store/jobs/poll-job.js'
 import { parseRecord, type PromptRecord } from '../prompts/record.js'
 
 export interface StoredOutput {
@@ -53,7 +54,7 @@ export async function loadJob(db: Kysely<Database>, row: JobsTable): Promise<Job
   return (await loadJobs(db, [row]))[0]!
 }
 
-export function toJob(row: JobsTable, charges: JobCharges): Job {
+export function toJob(row: JobViewRow, charges: JobCharges): Job {
   return {
     id: row.id,
     accountId: row.accountId,

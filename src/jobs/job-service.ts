@@ -15,7 +15,7 @@ import type { JobStatus } from '../domain/job-status.js'
 import type { Storage } from '../storage/storage.js'
 import type { Store } from '../store/db.js'
 import type { JobsTable } from '../store/schema.js'
-import { cancelJob, countActiveJobs, getJob, getJobOutputs, getJobOwner, getOwnedJob, insertJob, listJobs, markJobDeleted, sumUnreleasedPrices } from '../store/jobs/index.js'
+import { cancelJob, countActiveJobs, getJob, getJobOutputs, getJobOwner, getOwnedJob, insertJob, listJobs, markJobDeleted, preparePollJob, sumUnreleasedPrices } from '../store/jobs/index.js'
 import type { StoredFiles } from './stored-files.js'
 import type { JobEvents } from './job-events.js'
 import type { Uploads } from './uploads.js'
@@ -202,7 +202,7 @@ export function createJobService(deps: JobServiceDeps) {
     const accountMode = (PROMPT_MODES as readonly string[]).includes(account?.promptMode ?? '') ? (account?.promptMode as PromptMode) : null
     const mode = resolvePromptMode(config.settings, { request: requested, account: accountMode, plan: req.auth.plan, model: model.id })
     const surcharge = promptSurcharge(config, prices.prompt, mode)
-    return { surcharge, record: startRecord(config, prompt, mode, surcharge) }
+    return { surcharge, record: await startRecord(config, prompt, mode, surcharge) }
   }
 
   async function findOwned(accountId: string, id: string): Promise<JobsTable | undefined> {
@@ -349,9 +349,12 @@ export function createJobService(deps: JobServiceDeps) {
     }
   }
 
+  const pollJob = preparePollJob(deps.store)
+
+  /** The hot read of every status poll: one prepared statement for the row and its charges. */
   async function get(accountId: string, id: string): Promise<Job | null> {
-    const row = await findOwned(accountId, id)
-    return row ? loadJob(db, row) : null
+    const row = await pollJob(accountId, id)
+    return row ? toJob(row, { held: row.held, captured: row.captured, released: row.released }) : null
   }
 
   /** True when the job exists but belongs to someone else (for dialects that answer 403). */

@@ -1,4 +1,3 @@
-import { fileTypeFromBuffer } from 'file-type'
 import mimeTypes from 'mime-types'
 
 export type MediaKind = 'image' | 'video' | 'audio'
@@ -18,6 +17,8 @@ const CANONICAL: Record<string, string> = { 'audio/x-wav': 'audio/wav', 'audio/v
  * a probe tells an audio-only one apart.
  */
 export async function detectMedia(bytes: Uint8Array): Promise<DetectedType | null> {
+  // Loaded on the first upload or reference: an idle server does not hold its tables.
+  const { fileTypeFromBuffer } = await import('file-type')
   const t = await fileTypeFromBuffer(bytes)
   if (!t) return null
   const mime = CANONICAL[t.mime] ?? t.mime

@@ -1,5 +1,6 @@
-import { open, stat } from 'node:fs/promises'
+import { open, stat, type FileHandle } from 'node:fs/promises'
 import { detectMedia } from './mime.js'
+import { imageSize } from './image-size.js'
 import { runFfprobe } from './run-ffmpeg.js'
 
 export interface MediaInfo {
@@ -86,20 +87,34 @@ function mimeFromProbe(format: FfFormat, video: FfStream | undefined, audio: FfS
   return null
 }
 
-async function readHead(file: string): Promise<Buffer> {
+async function readHead(fh: FileHandle): Promise<Buffer> {
+  // As much as file-type reads to decide (its longest look-ahead).
+  const buf = Buffer.alloc(4_100)
+  const { bytesRead } = await fh.read(buf, 0, buf.length, 0)
+  return buf.subarray(0, bytesRead)
+}
+
+/** A PNG, GIF, WebP or JPEG described from its bytes alone; null for anything else (ffprobe decides). */
+async function probeStill(file: string, bytes: number): Promise<MediaInfo | null> {
   const fh = await open(file, 'r')
   try {
-    // As much as file-type reads to decide (its longest look-ahead).
-    const buf = Buffer.alloc(4_100)
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0)
-    return buf.subarray(0, bytesRead)
+    const head = await readHead(fh)
+    const type = await detectMedia(head)
+    if (type?.kind !== 'image') return null
+    const size = await imageSize(type.mime, head, fh, bytes)
+    if (!size) return null
+    return { mime: type.mime, ...size, durationSec: null, fps: null, hasAudio: false, videoCodec: STILL_CODEC_OF[type.mime] ?? null, audioCodec: null, bytes }
   } finally {
     await fh.close()
   }
 }
 
+const STILL_CODEC_OF: Record<string, string> = Object.fromEntries(Object.entries(STILL_CODECS).map(([codec, mime]) => [mime, codec]))
+
 export async function probeMedia(file: string, signal?: AbortSignal): Promise<MediaInfo> {
   const { size } = await stat(file)
+  const fromHeader = await probeStill(file, size)
+  if (fromHeader) return fromHeader
   const { stdout } = await runFfprobe(['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', file], {
     signal,
     timeoutMs: 30_000,
@@ -111,7 +126,7 @@ export async function probeMedia(file: string, signal?: AbortSignal): Promise<Me
   const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic) ?? streams.find((s) => s.codec_type === 'video')
   const audio = streams.find((s) => s.codec_type === 'audio')
   // The bytes decide what ffprobe names but we do not map.
-  const mime = mimeFromProbe(format, video, audio) ?? (await detectMedia(await readHead(file)))?.mime ?? 'application/octet-stream'
+  const mime = mimeFromProbe(format, video, audio) ?? (await detectMediaOf(file))?.mime ?? 'application/octet-stream'
   const still = mime.startsWith('image/')
   return {
     mime,
@@ -123,5 +138,14 @@ export async function probeMedia(file: string, signal?: AbortSignal): Promise<Me
     videoCodec: video?.codec_name ?? null,
     audioCodec: audio?.codec_name ?? null,
     bytes: size,
+  }
+}
+
+async function detectMediaOf(file: string) {
+  const fh = await open(file, 'r')
+  try {
+    return await detectMedia(await readHead(fh))
+  } finally {
+    await fh.close()
   }
 }

@@ -27,8 +27,8 @@ export const DEFAULT_INSTRUCTIONS: Record<JobType, string> = {
 }
 
 /** The record a job starts with, made at submit (detection is cheap and offline). */
-export function startRecord(config: PromptConfig, prompt: string, mode: PromptMode, surcharge: number): PromptRecord {
-  const detectedLanguage = config.settings.steps.detect ? detectLanguage(prompt) : null
+export async function startRecord(config: PromptConfig, prompt: string, mode: PromptMode, surcharge: number): Promise<PromptRecord> {
+  const detectedLanguage = config.settings.steps.detect ? await detectLanguage(prompt) : null
   const base = { mode, original: prompt, detectedLanguage, surcharge }
   if (mode === 'raw') return { ...base, surcharge: 0, state: 'raw', summary: 'raw (as requested)' }
   if (!config.llm) return { ...base, surcharge: 0, state: 'skipped', summary: 'skipped (no llm channel)' }

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from 'kysely'
-import pg from 'pg'
+import { pgDriver } from './pg-module.js'
 import type { Capabilities, StoreAdapter } from './adapter.js'
 import { ImmediateSqliteDialect } from './sqlite/dialect.js'
 import { createSqliteAdapter } from './sqlite/adapter.js'
@@ -23,13 +23,16 @@ export interface Store {
    * commit flushes these along with its own. (`adapter.lightTransaction` on this store's db.)
    */
   lightTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>
+  /**
+   * A read for the hot paths (status polls, key lookups), prepared once on first use and run
+   * without Kysely's build, compile and camel-case steps. `sql` uses `?` placeholders and names
+   * each column with its camelCase alias. It runs outside any transaction (SQLite: a read-only
+   * connection of its own; PostgreSQL: the pool), so it sees committed rows only and never
+   * waits behind another request's commit.
+   */
+  prepareFirst<R>(sql: string): (params: readonly unknown[]) => Promise<R | undefined>
   close(): Promise<void>
 }
-
-// int8 arrives as a string by default; our bigints are milliseconds and credits, and no credit
-// figure passes REELAY_MAX_BALANCE (≤ 2^53 − 1), so numbers are exact. Reads that must see past
-// it (ledger/doctor.ts) cast to text and use BigInt.
-pg.types.setTypeParser(20, (v) => Number(v))
 
 export interface StoreOptions {
   databaseUrl?: string | undefined
@@ -55,11 +58,30 @@ export function openStore(opts: StoreOptions): Store {
   sqlite.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5_000)}`)
   sqlite.pragma('foreign_keys = ON')
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] })
-  return storeOf(db, createSqliteAdapter(synchronous))
+  // WAL lets this second connection read the last commit while the writer holds its lock.
+  let reader: SQLite.Database | undefined
+  const openReader = () => {
+    reader = new SQLite(file, { readonly: true })
+    reader.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5_000)}`)
+    return reader
+  }
+  const prepareFirst = <R>(text: string) => {
+    let stmt: SQLite.Statement<unknown[], R> | undefined
+    // Prepared at the first call: the tables may not exist before migrations ran.
+    return async (params: readonly unknown[]) => (stmt ??= (reader ?? openReader()).prepare<unknown[], R>(text)).get(...params)
+  }
+  const store = storeOf(db, createSqliteAdapter(synchronous), prepareFirst)
+  return {
+    ...store,
+    close: async () => {
+      reader?.close()
+      await store.close()
+    },
+  }
 }
 
-function storeOf(db: Kysely<Database>, adapter: StoreAdapter): Store {
-  return { db, caps: adapter.caps, adapter, lightTransaction: (fn) => adapter.lightTransaction(db, fn), close: () => db.destroy() }
+function storeOf(db: Kysely<Database>, adapter: StoreAdapter, prepareFirst: Store['prepareFirst']): Store {
+  return { db, caps: adapter.caps, adapter, lightTransaction: (fn) => adapter.lightTransaction(db, fn), prepareFirst, close: () => db.destroy() }
 }
 
 /**
@@ -86,11 +108,18 @@ function withStatementCache(sqlite: SQLite.Database, max = 1_000) {
 }
 
 function openPostgres(url: string, max: number, schema: string | undefined): Store {
-  const pool = new pg.Pool({
+  const pool = new (pgDriver().Pool)({
     connectionString: url,
     max,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] })
-  return storeOf(db, createPostgresAdapter())
+  let prepared = 0
+  const prepareFirst = <R>(text: string) => {
+    let i = 0
+    // A named statement: each pooled connection parses and plans it once, then only binds.
+    const query = { name: `reelay_hot_${++prepared}`, text: text.replace(/\?/g, () => `$${++i}`) }
+    return async (params: readonly unknown[]) => (await pool.query({ ...query, values: [...params] })).rows[0] as R | undefined
+  }
+  return storeOf(db, createPostgresAdapter(), prepareFirst)
 }

@@ -1,4 +1,5 @@
-import pg from 'pg'
+import type pg from 'pg'
+import { pgDriver } from './pg-module.js'
 import type { NotifyChannel } from './adapter.js'
 import type { Store } from './db.js'
 import type { JobEvents } from '../jobs/job-events.js'
@@ -36,7 +37,7 @@ export function createNotifier(store: Store, databaseUrl: string | undefined) {
     async listen(channels: Channel[], onMessage: (channel: Channel, payload: string) => void): Promise<void> {
       if (!enabled || channels.length === 0) return
       const connect = async (): Promise<void> => {
-        const c = new pg.Client({ connectionString: databaseUrl })
+        const c = new (pgDriver().Client)({ connectionString: databaseUrl })
         c.on('notification', (n) => onMessage(n.channel as Channel, n.payload ?? ''))
         c.on('error', () => {
           client = null

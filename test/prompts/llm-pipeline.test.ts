@@ -20,8 +20,8 @@ function setup(over: { timeoutMs?: number; maxTokens?: number; maxConcurrent?: n
     settings: promptSettingsSchema.parse({ steps: over.steps ?? {} }),
   }
   const llm = createLlmClient(config.llm!, clock)
-  const run = (prompt: string, mode: PromptMode, target: string | null = 'zh', type: 'video' | 'image' = 'video') =>
-    runPipeline(config, llm, { record: startRecord(config, prompt, mode, 0), type, model: 'seedance-2.0', targetLanguage: target })
+  const run = async (prompt: string, mode: PromptMode, target: string | null = 'zh', type: 'video' | 'image' = 'video') =>
+    runPipeline(config, llm, { record: await startRecord(config, prompt, mode, 0), type, model: 'seedance-2.0', targetLanguage: target })
   return { config, llm, run }
 }
 

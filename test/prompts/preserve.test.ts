@@ -10,12 +10,12 @@ describe('offline language detection', () => {
     ['Un zorro rojo corre por el bosque nevado al atardecer', 'es'],
     ['Un renard roux court dans la forêt enneigée au crépuscule', 'fr'],
     ['黄昏时分，一只红狐狸在雪林中奔跑', 'zh'],
-  ])('%s → %s', (text, lang) => {
-    expect(detectLanguage(text)).toBe(lang)
+  ])('%s → %s', async (text, lang) => {
+    expect(await detectLanguage(text)).toBe(lang)
   })
 
-  it('says "not sure" rather than guessing on a single ideograph', () => {
-    expect(detectLanguage('猫')).toBeNull()
+  it('says "not sure" rather than guessing on a single ideograph', async () => {
+    expect(await detectLanguage('猫')).toBeNull()
   })
 })
 

@@ -1,4 +1,4 @@
-import { PNG } from 'pngjs'
+import type { PNG } from 'pngjs'
 import { runFfmpeg } from '../../media/run-ffmpeg.js'
 import { hsv, seededRandom } from './render-seed.js'
 
@@ -106,7 +106,9 @@ export async function renderImage(opts: RenderImageOptions): Promise<Buffer> {
     // pngjs only reads width/height/data; an RGB24 buffer avoids a 4-byte RGBA copy.
     // A fixed filter and level 6 keep 4K encodes to about a second (defaults try all 5 filters at level 9).
     const png = { width, height, data: rgb } as unknown as PNG
-    return PNG.sync.write(png, { colorType: 2, inputColorType: 2, inputHasAlpha: false, filterType: 1, deflateLevel: 6 })
+    // Loaded on the first render: a server that never renders does not hold it.
+    const { PNG: encoder } = await import('pngjs')
+    return encoder.sync.write(png, { colorType: 2, inputColorType: 2, inputHasAlpha: false, filterType: 1, deflateLevel: 6 })
   }
   // bitexact drops the encoder-version comment, so bytes depend only on pixels (and the ffmpeg build).
   const { stdout } = await runFfmpeg(

@@ -1,0 +1,58 @@
+import type { JobsTable } from '../schema.js'
+import type { Store } from '../db.js'
+
+/** The columns a job's answer is built from (`toJob`), in every dialect's status poll. */
+export type JobViewRow = Pick<
+  JobsTable,
+  | 'id'
+  | 'accountId'
+  | 'apiKeyId'
+  | 'dialect'
+  | 'model'
+  | 'type'
+  | 'params'
+  | 'price'
+  | 'status'
+  | 'progress'
+  | 'errorCode'
+  | 'errorMessage'
+  | 'outputs'
+  | 'webhookUrl'
+  | 'promptPipeline'
+  | 'createdAt'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'updatedAt'
+>
+
+/** A job's row and its ledger figures (`jobCharges`), read in one statement. */
+export type PolledJob = JobViewRow & { held: number; captured: number; released: number }
+
+type Charges = Record<'held' | 'captured' | 'released', number | string | null>
+
+// The kinds are literals, not parameters, so the planner uses ledger_job_kind (job_id, kind).
+// No coalesce or cast in SQL: it costs more there than Number() does here (PostgreSQL's sum
+// of a bigint is a numeric, which pg returns as a string).
+const charge = (kind: string) => `(select sum(l.amount) from ledger_entries l where l.job_id = j.id and l.kind = '${kind}')`
+
+const SQL = `select j.id, j.account_id as "accountId", j.api_key_id as "apiKeyId", j.dialect, j.model, j.type, j.params, j.price,
+  j.status, j.progress, j.error_code as "errorCode", j.error_message as "errorMessage", j.outputs, j.webhook_url as "webhookUrl",
+  j.prompt_pipeline as "promptPipeline", j.created_at as "createdAt", j.started_at as "startedAt", j.finished_at as "finishedAt",
+  j.updated_at as "updatedAt", ${charge('hold')} as "held", ${charge('capture')} as "captured", ${charge('release')} as "released"
+from jobs j where j.id = ? and j.account_id = ? and j.deleted_at is null`
+
+/**
+ * The account's job with this id and what it cost so far, hidden once deleted: what every
+ * status poll answers from. Prepared once per store; committed state only (see `prepareFirst`).
+ */
+export function preparePollJob(store: Store): (accountId: string, id: string) => Promise<PolledJob | undefined> {
+  const first = store.prepareFirst<JobViewRow & Charges>(SQL)
+  return async (accountId, id) => {
+    const row = await first([id, accountId])
+    if (!row) return undefined
+    row.held = Number(row.held ?? 0)
+    row.captured = Number(row.captured ?? 0)
+    row.released = Number(row.released ?? 0)
+    return row as PolledJob
+  }
+}
