@@ -89,7 +89,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
   // Billing routes answer in the native shape (prices, quotes, redeem, Stripe's webhook).
   await app.register(async (scope) => {
     useDialectErrorHandler(scope, errors, nativeDialect)
-    registerBillingRoutes(scope, deps, createBilling(deps))
+    registerBillingRoutes(scope, deps, await createBilling(deps))
   })
   // The session APIs: native error shape, and never cached (they carry CSRF tokens and balances).
   for (const routes of [registerAccountRoutes, registerAdminRoutes]) {

@@ -20,9 +20,9 @@ export function creditsPerUnit(config: Pick<Config, 'REELAY_CREDITS_PER_UNIT' | 
 }
 
 /** Redeem codes, Stripe Checkout and Stripe's events, from one config. */
-export function createBilling(deps: BillingDeps) {
+export async function createBilling(deps: BillingDeps) {
   const { config } = deps
-  const stripe = stripeFromConfig(config)
+  const stripe = await stripeFromConfig(config)
   const redeem = createRedeem(deps.store, deps.clock, { maxBalance: config.REELAY_MAX_BALANCE })
   const checkout = createCheckout({
     store: deps.store,
@@ -47,4 +47,4 @@ export function createBilling(deps: BillingDeps) {
   return { redeem, checkout, events, priceSettings: { currency: config.REELAY_CURRENCY, creditsPerUnit: creditsPerUnit(config) } }
 }
 
-export type Billing = ReturnType<typeof createBilling>
+export type Billing = Awaited<ReturnType<typeof createBilling>>

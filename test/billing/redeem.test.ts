@@ -103,7 +103,7 @@ describe('redeem codes', () => {
   it('the same one-per-account batch redeemed twice at once by one account credits once', async () => {
     const { codes } = await batch('--credits', '9', '--count', '6', '--one-per-account')
     const c = await h.customer(0)
-    const billing = createBilling(h.rt.appDeps)
+    const billing = await createBilling(h.rt.appDeps)
     const results = await Promise.allSettled(codes.map((code) => billing.redeem.redeem(c.account.id, code)))
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
     expect((await h.rt.store.db.selectFrom('accounts').select('balance').where('id', '=', c.account.id).executeTakeFirstOrThrow()).balance).toBe(9)

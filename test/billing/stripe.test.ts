@@ -23,7 +23,7 @@ beforeAll(async () => {
   h = await createHarness({
     env: { REELAY_PRICES_FILE: file, REELAY_STRIPE_SECRET_KEY: SECRET_KEY, REELAY_STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, REELAY_STRIPE_API_URL: fake.url, REELAY_PUBLIC_URL: 'https://reelay.example' },
   })
-  billing = createBilling(h.rt.appDeps)
+  billing = await createBilling(h.rt.appDeps)
 })
 afterAll(async () => {
   await h?.close()
