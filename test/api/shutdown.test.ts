@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { closeApp } from '../../src/api/app.js'
 import { createHarness } from '../support/harness.js'
 
@@ -20,7 +20,8 @@ describe('server shutdown', () => {
         (e: Error) => `failed: ${e.message}`,
       )
       // The job exists (and holds its credits) once the request is waiting on it.
-      for (let i = 0; i < 100 && (await h.rt.store.db.selectFrom('jobs').select('id').execute()).length === 0; i++) await new Promise((r) => setImmediate(r))
+      // (A first submit also loads the language detector, so this can take a while on a busy machine.)
+      await vi.waitFor(async () => expect(await h.rt.store.db.selectFrom('jobs').select('id').execute()).toHaveLength(1), { timeout: 20_000, interval: 5 })
       await closeApp(h.app, 100)
       expect(await waiting).toBe('failed: fetch failed')
       // The job itself is not lost: it stays queued for a worker.
