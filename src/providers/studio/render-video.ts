@@ -33,7 +33,10 @@ export function buildVideoGraph(opts: Pick<RenderVideoOptions, 'prompt' | 'seed'
   const k = `(0.5+0.5*sin(2*PI*(X/W*${f3(0.5 + rnd() * 1.5)}+Y/H*${f3(0.5 + rnd() * 1.5)})+T*${f3(0.4 + rnd() * 1.2)}+${f3(rnd() * 6.28)}))`
   const j = `(0.4+0.4*sin(2*PI*(X/W*${f3(rnd() * 2)}-Y/H*${f3(rnd() * 2)})-T*${f3(0.3 + rnd())}+${f3(rnd() * 6.28)}))`
   const chan = (i: 0 | 1 | 2): string => `'(${c1[i]}+${c2[i] - c1[i]}*${k})*(1-${j})+${c3[i]}*${j}'`
-  const parts = [`nullsrc=s=48x48:r=${fps},format=gbrp,geq=r=${chan(0)}:g=${chan(1)}:b=${chan(2)},scale=${W}:${H}:flags=bicubic,format=yuv420p[bg]`]
+  // The waves span at most two cycles a frame, so 24×24 samples draw them as smoothly as more
+  // would once scaled up; `geq` evaluates its expressions per sample, and at 48×48 it was a
+  // quarter of a 720p render's CPU.
+  const parts = [`nullsrc=s=24x24:r=${fps},format=gbrp,geq=r=${chan(0)}:g=${chan(1)}:b=${chan(2)},scale=${W}:${H}:flags=bicubic,format=yuv420p[bg]`]
 
   let last = 'bg'
   const boxes = 2 + Math.floor(rnd() * 3)
