@@ -125,6 +125,8 @@ export const configSchema = z.object({
   REELAY_BODY_LIMIT_BYTES: int(1_048_576, 1_024),
   /** Milliseconds the OpenAI-style image endpoint waits for a result before answering. (Default: 120000) */
   REELAY_SYNC_WAIT_MS: int(120_000, 0),
+  /** Milliseconds between a synchronous request's reads of a job that runs in another process. (Default: 250) */
+  REELAY_SYNC_POLL_MS: int(250, 10),
   /** Largest file in a multipart upload, in bytes. (Default: 20971520) */
   REELAY_UPLOAD_MAX_PART_BYTES: int(20 * 1024 * 1024, 1_024),
   /** Largest multipart request (every file and field together), in bytes. (Default: 52428800) */

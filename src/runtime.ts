@@ -168,6 +168,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     onInputDeleted: (k) => intake.forget(k),
     checkUrl: (u, use) => checkSubmitUrl(u, use, { policy: urlPolicy, publicUrl: config.publicUrl, fileUrlSecret, nowSec: () => Math.floor(clock.now() / 1000) }),
     events,
+    syncPollMs: config.REELAY_SYNC_POLL_MS,
   })
   worker = createWorker({
     store,

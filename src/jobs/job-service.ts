@@ -80,6 +80,8 @@ export interface JobServiceDeps {
   regions?: readonly string[]
   /** Told `submitted` after a job commits and `cancelled` after a cancel commits (its webhook queued). */
   events?: JobEvents
+  /** Longest pause between a synchronous wait's reads of the job (REELAY_SYNC_POLL_MS); default 250. */
+  syncPollMs?: number
 }
 
 export interface ListQuery {
@@ -411,20 +413,53 @@ export function createJobService(deps: JobServiceDeps) {
     return Number(res.numDeletedRows)
   }
 
+  // Sync waiters by job id: a job that ends in this process wakes its waiter at once.
+  const waiters = new Map<string, Set<() => void>>()
+  const wakeWaiters = ({ id }: { id: string }) => waiters.get(id)?.forEach((w) => w())
+  deps.events?.on('terminal', wakeWaiters)
+  deps.events?.on('cancelled', wakeWaiters)
+
   /**
    * Waits until the job is terminal or `timeoutMs` (real time) passes; returns the latest state.
-   * Used by endpoints that answer synchronously. Polls the database, so it works whichever
-   * process runs the worker.
+   * Used by endpoints that answer synchronously. A job that ends in this process (the embedded
+   * worker) wakes the wait through its event; the database poll between is for a job that ends
+   * in another process.
    */
   async function waitForTerminal(accountId: string, id: string, timeoutMs: number, signal?: AbortSignal): Promise<Job | null> {
     const until = Date.now() + timeoutMs
-    let delay = 20
-    for (;;) {
-      const job = await get(accountId, id)
-      if (!job || job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') return job
-      if (Date.now() >= until || signal?.aborted) return job
-      await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, until - Date.now()))))
-      delay = Math.min(delay * 2, 250)
+    const longest = deps.syncPollMs ?? 250
+    let delay = Math.min(20, longest)
+    let woken = false
+    let wake = (): void => {
+      woken = true
+    }
+    const waiter = (): void => wake()
+    const set = waiters.get(id) ?? new Set()
+    waiters.set(id, set.add(waiter))
+    try {
+      for (;;) {
+        woken = false
+        const job = await get(accountId, id)
+        if (!job || job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') return job
+        if (Date.now() >= until || signal?.aborted) return job
+        // An event during the read above is not lost: it set `woken`, so read again at once.
+        if (woken) continue
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            clearTimeout(timer)
+            signal?.removeEventListener('abort', done)
+            wake = () => (woken = true)
+            resolve()
+          }
+          const timer = setTimeout(done, Math.min(delay, Math.max(0, until - Date.now())))
+          signal?.addEventListener('abort', done)
+          wake = done
+        })
+        delay = Math.min(delay * 2, longest)
+      }
+    } finally {
+      set.delete(waiter)
+      if (set.size === 0) waiters.delete(id)
     }
   }
 
