@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { probeMedia } from '../../src/media/probe.js'
 import { videoDimensions } from '../../src/media/dimensions.js'
 import { renderVideo } from '../../src/providers/studio/render-video.js'
@@ -21,6 +21,8 @@ beforeAll(async () => {
   ;({ h, files, close } = await startMediaHarness())
 })
 afterAll(() => close())
+// A test that reads only the submit's answer leaves no render for the next test's drain.
+afterEach(() => h.cancelQueued())
 
 type Auth = Record<string, string>
 

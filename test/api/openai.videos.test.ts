@@ -48,7 +48,8 @@ describe('request mapping (worker paused: nothing here needs rendering)', () => 
   beforeAll(async () => {
     await h.rt.worker.stop(1_000)
   })
-  afterAll(() => {
+  afterAll(async () => {
+    await h.cancelQueued()
     h.rt.worker.start()
   })
 

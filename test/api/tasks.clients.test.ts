@@ -26,6 +26,8 @@ beforeAll(async () => {
   ;({ h, files, close } = await startMediaHarness())
 })
 afterAll(() => close())
+// A test that reads only the submit's answer leaves no render for the next test's drain.
+afterEach(() => h.cancelQueued())
 // Most tests here read submit-time answers; a job they leave queued would be rendered by the next
 // test's drain (a 30 s 1080p video among them). Cancelled, it is released and never rendered.
 afterEach(async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, type Harness } from '../support/harness.js'
 import type { MediaServer } from '../support/media-server.js'
 import { startMediaHarness } from '../support/media-harness.js'
@@ -13,6 +13,8 @@ beforeAll(async () => {
   ;({ h, files, close } = await startMediaHarness())
 })
 afterAll(() => close())
+// A test that reads only the submit's answer leaves no render for the next test's drain.
+afterEach(() => h.cancelQueued())
 
 /** The three submit examples of seed 001/003, with the `-d` bodies exactly as written there. */
 const VIDEO_CURL_BODY = `{
