@@ -3,9 +3,10 @@
  * regenerates the tables of `bench/README.md` (between the `bench:begin`/`bench:end` markers).
  *
  *   npx tsx bench/run.ts                      everything (~6 minutes on 2 cores)
- *   npx tsx bench/run.ts --only http,sqlite   a subset (sqlite, breakdown, http, inflight)
+ *   npx tsx bench/run.ts --only http,sqlite   a subset (sqlite, breakdown, http, inflight, sync)
  *   npx tsx bench/run.ts --readme <file.json> only regenerate the README from a results file
  */
+import { spawnSync } from 'node:child_process'
 import { closeSync, fdatasyncSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -277,7 +278,7 @@ if (readmeFrom >= 0) {
   process.exit(0)
 }
 const onlyArg = args.indexOf('--only')
-const only = new Set(onlyArg >= 0 ? args[onlyArg + 1]!.split(',') : ['sqlite', 'breakdown', 'http', 'inflight'])
+const only = new Set(onlyArg >= 0 ? args[onlyArg + 1]!.split(',') : ['sqlite', 'breakdown', 'http', 'inflight', 'sync'])
 const prof = process.env.BENCH_CPU_PROF || undefined
 const date = new Date().toISOString().slice(0, 10)
 const resultsFile = path.join(BENCH_DIR, 'results', `${date}.json`)
@@ -296,6 +297,9 @@ if (only.has('sqlite')) res.sqlite = await runSqliteQueries()
 if (only.has('breakdown')) res.breakdown = await runBreakdown()
 if (only.has('http')) res.http = await runHttp({ ...DEFAULT_HTTP, cpuProfDir: prof && path.join(prof, 'http') })
 if (only.has('inflight')) res.inflight = await runInflight({ ...DEFAULT_INFLIGHT, cpuProfDir: prof && path.join(prof, 'inflight') })
+// R4 against Portkey: its own script, which installs Portkey into a temporary folder and
+// writes bench/results/sync-image-<date>.json; its table is kept by hand in the README.
+if (only.has('sync')) spawnSync(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'sync-image.ts')], { stdio: 'inherit', env: process.env })
 res.machine.fsyncAfter = fsyncMs()
 res.machine.loadAvgAfter = os.loadavg().map((x) => round(x, 2))
 mkdirSync(path.join(BENCH_DIR, 'results'), { recursive: true })
