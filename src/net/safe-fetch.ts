@@ -1,9 +1,10 @@
 import { lookup as dnsLookup } from 'node:dns/promises'
 import { isIP, type LookupFunction } from 'node:net'
 import ipaddr from 'ipaddr.js'
-import { Agent, buildConnector, errors as undiciErrors, type Dispatcher } from 'undici'
+import type { Agent, Dispatcher } from 'undici'
 import { familiesToSniff, sniffMedia, SNIFF_BYTES } from './media-sniff.js'
 import { bareHost, checkUrlSyntax, isBlockedAddress, type UrlPolicy, type UrlRejectCode } from './url-policy.js'
+import { loadUndici } from './undici.js'
 
 export type SafeFetchCode =
   | UrlRejectCode
@@ -141,7 +142,7 @@ async function exchange(
   followable: boolean,
 ): Promise<SafeFetchResult | { location: URL }> {
   let remoteAddress = addresses[0] ?? ''
-  const agent = pinnedAgent(addresses, opts.timeoutMs, (a) => (remoteAddress = a))
+  const agent = pinnedAgent(await loadUndici(), addresses, opts.timeoutMs, (a) => (remoteAddress = a))
   try {
     const res = await agent.request({
       origin: url.origin,
@@ -172,7 +173,7 @@ async function exchange(
  * An agent whose every connection goes to `addresses` whatever DNS says now, and whose socket
  * must really have landed on one of them.
  */
-function pinnedAgent(addresses: string[], timeoutMs: number, onConnect: (address: string) => void): Agent {
+function pinnedAgent({ Agent, buildConnector }: typeof import('undici'), addresses: string[], timeoutMs: number, onConnect: (address: string) => void): Agent {
   const allowed = new Set(addresses.map(canonicalIp))
   const lookup: LookupFunction = (_host, options, cb) => {
     const all = addresses
@@ -246,15 +247,13 @@ function checkSniff(head: Buffer, want: NonNullable<ReturnType<typeof familiesTo
   if (!got.some((f) => want.includes(f))) throw new SafeFetchError('bad_content_type')
 }
 
+// undici's timeout errors by their codes, so this module need not load undici to tell them.
+const UNDICI_TIMEOUTS = new Set<unknown>(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'])
+
 function classify(err: unknown, deadline: AbortSignal, callerSignal: AbortSignal | undefined): unknown {
   if (err instanceof SafeFetchError) return err
   if (callerSignal?.aborted) return callerSignal.reason
-  if (
-    deadline.aborted ||
-    err instanceof undiciErrors.HeadersTimeoutError ||
-    err instanceof undiciErrors.BodyTimeoutError ||
-    err instanceof undiciErrors.ConnectTimeoutError
-  ) {
+  if (deadline.aborted || UNDICI_TIMEOUTS.has((err as { code?: unknown } | null)?.code)) {
     return new SafeFetchError('timeout', undefined, { cause: err })
   }
   return new SafeFetchError('connect_failed', undefined, { cause: err })

@@ -1,4 +1,4 @@
-import { request } from 'undici'
+import { loadUndici } from '../net/undici.js'
 import type { ChannelSpec } from './channels.js'
 import { PROVIDERS } from './provider-registry.js'
 
@@ -7,6 +7,7 @@ export async function checkChannelAuth(c: ChannelSpec, timeoutMs = 10_000): Prom
   const probe = PROVIDERS[c.provider].capabilities.probe
   if (!probe) return { ok: true, status: null, message: 'local provider: nothing to check' }
   try {
+    const { request } = await loadUndici()
     const res = await request(`${c.baseUrl.replace(/\/+$/, '')}${probe.path}`, { method: 'GET', headers: probe.header(c.apiKey), headersTimeout: timeoutMs, bodyTimeout: timeoutMs })
     await res.body.dump()
     if (res.statusCode === 401 || res.statusCode === 403) return { ok: false, status: res.statusCode, message: 'the upstream rejected the API key' }

@@ -1,9 +1,10 @@
-import { Agent, request } from 'undici'
+import type { Agent } from 'undici'
+import { loadUndici } from '../../net/undici.js'
 
 const agents = new Map<string, Agent>()
 
 // One pooled agent per connect timeout (and keep-alive): adapters stay stateless while sockets are shared.
-function agentFor(connectMs: number, keepAliveMs: number | undefined): Agent {
+function agentFor(Agent: typeof import('undici').Agent, connectMs: number, keepAliveMs: number | undefined): Agent {
   const key = `${connectMs}/${keepAliveMs ?? ''}`
   let a = agents.get(key)
   if (!a) {
@@ -40,11 +41,12 @@ export interface Exchange {
  * undici's own error, which the adapter classifies (see `transportCode`).
  */
 export async function exchange(url: string, init: ExchangeInit): Promise<Exchange> {
+  const { Agent, request } = await loadUndici()
   const res = await request(url, {
     method: init.method,
     headers: init.headers,
     body: init.body ?? null,
-    dispatcher: agentFor(init.connectMs, init.keepAliveMs),
+    dispatcher: agentFor(Agent, init.connectMs, init.keepAliveMs),
     headersTimeout: init.headersMs,
     bodyTimeout: init.bodyMs,
     signal: init.signal ?? null,

@@ -1,4 +1,5 @@
-import { Response, type FormData } from 'undici'
+import type { FormData } from 'undici'
+import { loadUndici } from '../../net/undici.js'
 import type { UpstreamResponse } from '../http/image-client.js'
 import type { ProviderContext } from '../provider.js'
 
@@ -14,6 +15,7 @@ export async function callOpenAi(ctx: ProviderContext, path: string, body: { jso
     contentType = 'application/json'
   } else {
     // undici's own encoder builds the multipart body and its boundary.
+    const { Response } = await loadUndici()
     const encoded = new Response(body.form)
     payload = new Uint8Array(await encoded.arrayBuffer())
     contentType = encoded.headers.get('content-type') ?? 'multipart/form-data'

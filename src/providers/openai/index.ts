@@ -21,7 +21,7 @@ export function createOpenAiProvider(): Provider {
       const p = job.params as ImageParams
       const res =
         p.referenceImageUrls.length > 0
-          ? await callOpenAi(ctx, '/images/edits', { form: editForm(p, model, await loadReferences(p.referenceImageUrls, ctx, REFERENCE_LIMITS)) })
+          ? await callOpenAi(ctx, '/images/edits', { form: await editForm(p, model, await loadReferences(p.referenceImageUrls, ctx, REFERENCE_LIMITS)) })
           : await callOpenAi(ctx, '/images/generations', { json: generationBody(p, model, moderationOf(ctx.channel.options)) })
       if (res.status < 200 || res.status > 299) throw classifyOpenAiError(res, ctx.channel.apiKey, ctx.clock.now())
       const { outputs, usage } = await outputsFromResponse(res, ctx.channel.apiKey)

@@ -1,5 +1,6 @@
 import { Blob } from 'node:buffer'
-import { FormData } from 'undici'
+import type { FormData } from 'undici'
+import { loadUndici } from '../../net/undici.js'
 import { parseJson, redact, retryAfterMs, type UpstreamResponse } from '../http/image-client.js'
 import type { ImageBytes } from '../reference-images.js'
 import { extensionOf, imageMimeOf } from '../../media/mime.js'
@@ -58,7 +59,8 @@ export function generationBody(p: ImageParams, model: string, moderation?: Moder
 }
 
 /** The multipart body of `POST /images/edits`: arrays go as repeated `image[]` parts. */
-export function editForm(p: ImageParams, model: string, images: readonly ImageBytes[]): FormData {
+export async function editForm(p: ImageParams, model: string, images: readonly ImageBytes[]): Promise<FormData> {
+  const { FormData } = await loadUndici()
   const form = new FormData()
   form.append('model', model)
   form.append('prompt', p.prompt)
