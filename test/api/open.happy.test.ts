@@ -14,7 +14,7 @@ beforeAll(async () => {
 })
 afterAll(() => close())
 // A test that reads only the submit's answer leaves no render for the next test's drain.
-afterEach(() => h.cancelQueued())
+afterEach(() => h.cancelUnfinished())
 
 type Auth = Record<string, string>
 const BASE = '/api/open/v1'

@@ -49,7 +49,7 @@ describe('request mapping (worker paused: nothing here needs rendering)', () => 
     await h.rt.worker.stop(1_000)
   })
   afterAll(async () => {
-    await h.cancelQueued()
+    await h.cancelUnfinished()
     h.rt.worker.start()
   })
 

@@ -26,14 +26,9 @@ beforeAll(async () => {
   ;({ h, files, close } = await startMediaHarness())
 })
 afterAll(() => close())
-// A test that reads only the submit's answer leaves no render for the next test's drain.
-afterEach(() => h.cancelQueued())
 // Most tests here read submit-time answers; a job they leave queued would be rendered by the next
 // test's drain (a 30 s 1080p video among them). Cancelled, it is released and never rendered.
-afterEach(async () => {
-  const left = await h.rt.store.db.selectFrom('jobs').select(['id', 'accountId']).where('status', 'in', ['queued', 'processing']).execute()
-  for (const j of left) await h.rt.jobs.cancel(j.accountId, j.id)
-})
+afterEach(() => h.cancelUnfinished())
 
 type Auth = Record<string, string>
 

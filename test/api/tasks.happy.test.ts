@@ -14,7 +14,7 @@ beforeAll(async () => {
 })
 afterAll(() => close())
 // A test that reads only the submit's answer leaves no render for the next test's drain.
-afterEach(() => h.cancelQueued())
+afterEach(() => h.cancelUnfinished())
 
 /** The three submit examples of seed 001/003, with the `-d` bodies exactly as written there. */
 const VIDEO_CURL_BODY = `{

@@ -70,13 +70,11 @@ export async function createHarness(opts: HarnessOptions = {}) {
   const app: FastifyInstance = await buildApp(rt.appDeps, { logger: false, responseCheck: (p) => drift.push(p) })
   await app.ready()
   let n = 0
-  const accounts: string[] = []
 
   /** An account with `credits` and one API key. */
   async function customer(credits = 10_000, plan = 'default') {
     const name = `cust-${++n}`
     const account = await rt.accounts.create(name, plan, credits)
-    accounts.push(account.id)
     const { key } = await rt.accounts.createKey(name, null)
     return { account, key, auth: { authorization: `Bearer ${key}` } }
   }
@@ -89,18 +87,13 @@ export async function createHarness(opts: HarnessOptions = {}) {
     config,
     customer,
     /**
-     * Cancels the customers' jobs still queued, as a customer would. A test that only reads what
-     * a submit answered leaves no render behind for the next test's `drain` (studio videos are
-     * most of the suite's CPU).
+     * Cancels every job of this harness still queued or processing, as its customer would. A test
+     * that only reads what a submit answered leaves no render behind for the next test's `drain`
+     * (studio videos are most of the suite's CPU); cancelled, its hold is released.
      */
-    async cancelQueued(): Promise<void> {
-      for (const id of accounts) {
-        for (;;) {
-          const { jobs } = await rt.jobs.list(id, { status: 'queued', limit: 100 })
-          if (jobs.length === 0) break
-          for (const j of jobs) await rt.jobs.cancel(id, j.id)
-        }
-      }
+    async cancelUnfinished(): Promise<void> {
+      const left = await rt.store.db.selectFrom('jobs').select(['id', 'accountId']).where('status', 'in', ['queued', 'processing']).execute()
+      for (const j of left) await rt.jobs.cancel(j.accountId, j.id)
     },
     /**
      * Stops everything, then checks the ledger invariant over this harness's own database: every
