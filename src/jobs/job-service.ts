@@ -11,7 +11,7 @@ import { monthStart, nextMonthStart, usageOf } from './usage.js'
 import type { AuthContext } from '../accounts/accounts.js'
 import type { Clock } from '../domain/clock.js'
 import type { CanonicalParams, JobType } from '../domain/params.js'
-import type { JobStatus } from '../domain/job-status.js'
+import { isTerminal, type JobStatus } from '../domain/job-status.js'
 import type { Storage } from '../storage/storage.js'
 import type { Store } from '../store/db.js'
 import type { JobsTable } from '../store/schema.js'
@@ -429,18 +429,20 @@ export function createJobService(deps: JobServiceDeps) {
     const until = Date.now() + timeoutMs
     const longest = deps.syncPollMs ?? 250
     let delay = Math.min(20, longest)
+    // Set by this job's event; `wakeUp` ends the current sleep early, and is a no-op while reading.
     let woken = false
-    let wake = (): void => {
+    let wakeUp = (): void => {}
+    const waiter = (): void => {
       woken = true
+      wakeUp()
     }
-    const waiter = (): void => wake()
     const set = waiters.get(id) ?? new Set()
     waiters.set(id, set.add(waiter))
     try {
       for (;;) {
         woken = false
         const job = await get(accountId, id)
-        if (!job || job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') return job
+        if (!job || isTerminal(job.status)) return job
         if (Date.now() >= until || signal?.aborted) return job
         // An event during the read above is not lost: it set `woken`, so read again at once.
         if (woken) continue
@@ -448,12 +450,12 @@ export function createJobService(deps: JobServiceDeps) {
           const done = (): void => {
             clearTimeout(timer)
             signal?.removeEventListener('abort', done)
-            wake = () => (woken = true)
+            wakeUp = () => {}
             resolve()
           }
           const timer = setTimeout(done, Math.min(delay, Math.max(0, until - Date.now())))
           signal?.addEventListener('abort', done)
-          wake = done
+          wakeUp = done
         })
         delay = Math.min(delay * 2, longest)
       }
