@@ -88,6 +88,11 @@ export function procCpuMs(pid: number): number {
   return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK
 }
 
+/** Resident memory of a live process, in MB, from /proc (VmRSS). */
+export function procRssMb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024
+}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 /** Nearest-rank percentile of an ascending array. */

@@ -299,7 +299,11 @@ if (only.has('http')) res.http = await runHttp({ ...DEFAULT_HTTP, cpuProfDir: pr
 if (only.has('inflight')) res.inflight = await runInflight({ ...DEFAULT_INFLIGHT, cpuProfDir: prof && path.join(prof, 'inflight') })
 // R4 against Portkey: its own script, which installs Portkey into a temporary folder and
 // writes bench/results/sync-image-<date>.json; its table is kept by hand in the README.
-if (only.has('sync')) spawnSync(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'sync-image.ts')], { stdio: 'inherit', env: process.env })
+if (only.has('sync')) {
+  const sync = spawnSync(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'sync-image.ts')], { stdio: 'inherit', env: process.env })
+  // Fail like the in-process parts do, rather than write a run that silently lacks R4.
+  if (sync.status !== 0) throw new Error(`bench/sync-image.ts exited with ${sync.status ?? sync.signal}`)
+}
 res.machine.fsyncAfter = fsyncMs()
 res.machine.loadAvgAfter = os.loadavg().map((x) => round(x, 2))
 mkdirSync(path.join(BENCH_DIR, 'results'), { recursive: true })

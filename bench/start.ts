@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { BENCH_DIR, freePort, isMain, median, procCpuMs, sleep } from './common.js'
+import { BENCH_DIR, freePort, isMain, median, procCpuMs, procRssMb, sleep } from './common.js'
 
 const ROOT = path.join(BENCH_DIR, '..')
 const BARE = `require('node:http').createServer((q, s) => { s.setHeader('content-type', 'application/json'); s.end('{"ok":true}') }).listen(Number(process.env.PORT), '127.0.0.1')`
@@ -36,8 +36,6 @@ export interface StartSample {
   /** The npm wrapper's own VmRSS, MB (npm only). */
   wrapperRssMb?: number
 }
-
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024
 
 /** The deepest node process under `pid` (npm start → sh → node): the one that serves. */
 function servingPid(pid: number): number {
@@ -80,7 +78,7 @@ async function startOnce(target: Target, phase: StartSample['phase'], dataDir: s
     const cpuMs = procCpuMs(servingPid(child.pid!))
     await sleep(2_000)
     const served = servingPid(child.pid!)
-    return { target, phase, ms, cpuMs, rssMb: rssMb(served), ...(served !== child.pid ? { wrapperRssMb: rssMb(child.pid!) } : {}) }
+    return { target, phase, ms, cpuMs, rssMb: procRssMb(served), ...(served !== child.pid ? { wrapperRssMb: procRssMb(child.pid!) } : {}) }
   } finally {
     // The whole group: npm leaves its node child behind otherwise.
     if (exit === undefined) {

@@ -28,7 +28,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
-import { BENCH_DIR, BENCH_PRICES, freePort, isMain, median, pct, procCpuMs, round, sleep, startChild, stopChild, type Child } from './common.js'
+import { BENCH_DIR, BENCH_PRICES, freePort, isMain, median, pct, procCpuMs, procRssMb, round, sleep, startChild, stopChild, type Child } from './common.js'
 
 const ROOT = path.resolve(BENCH_DIR, '..')
 const DEFAULT_PORTKEY_VERSION = '1.15.2'
@@ -103,10 +103,10 @@ async function stopProc(p: Proc): Promise<void> {
   clearTimeout(t)
 }
 
+/** NaN once the process is gone. */
 function rssMb(pid: number): number {
   try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-    return m ? round(Number(m[1]) / 1024, 1) : NaN
+    return round(procRssMb(pid), 1)
   } catch {
     return NaN
   }
