@@ -11,6 +11,7 @@ import * as m0011 from './migrations/0011-users.js'
 import * as m0012 from './migrations/0012-billing.js'
 import * as m0013 from './migrations/0013-regions.js'
 import * as m0014 from './migrations/0014-job-lanes.js'
+import * as m0015 from './migrations/0015-active-jobs.js'
 
 // Migrations are imported statically so they work from source, bundles and tests alike.
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0012-billing': m0012,
   '0013-regions': m0013,
   '0014-job-lanes': m0014,
+  '0015-active-jobs': m0015,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -19,6 +19,8 @@ export interface AccountsTable {
   disabledAt?: number | null | undefined
   /** The account's default region for new jobs; null: the node's (REELAY_REGION). */
   region?: string | null | undefined
+  /** Its queued and processing jobs, kept by triggers on `jobs` (migration 0015). */
+  activeJobs?: number | undefined
 }
 
 export type AccountKind = 'personal' | 'team' | 'service'

@@ -179,6 +179,28 @@ describe(`jobs store on ${TEST_DB}`, () => {
     expect(await jobs.sumUnreleasedPrices(store.db, 'acct_a', T)).toBe(70)
   })
 
+  it('keeps the account’s active-job count exact through every status change, from any writer', async () => {
+    const counted = async (accountId: string) =>
+      Number((await store.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('accountId', '=', accountId).where('status', 'in', ['queued', 'processing']).executeTakeFirstOrThrow()).n)
+    const expectCount = async (a: number, b: number) => {
+      expect([await jobs.countActiveJobs(store.db, 'acct_a'), await jobs.countActiveJobs(store.db, 'acct_b')]).toEqual([a, b])
+      expect([await counted('acct_a'), await counted('acct_b')]).toEqual([a, b])
+    }
+    const [q, p, , other] = await put(job(), job({ status: 'processing' }), job({ status: 'succeeded' }), job({ accountId: 'acct_b' }))
+    await expectCount(2, 1)
+    await store.db.updateTable('jobs').set({ status: 'processing' }).where('id', '=', q!.id).execute()
+    await expectCount(2, 1)
+    expect(await jobs.cancelJob(store.db, p!.id, T + 5)).toBe(true)
+    await expectCount(1, 1)
+    // Several rows of several accounts in one statement, and a finished job made active again.
+    await store.db.updateTable('jobs').set({ status: 'failed' }).where('status', 'in', ['queued', 'processing']).execute()
+    await expectCount(0, 0)
+    await store.db.updateTable('jobs').set({ status: 'queued' }).where('id', '=', other!.id).execute()
+    await expectCount(0, 1)
+    await store.db.deleteFrom('jobs').where('id', '=', other!.id).execute()
+    await expectCount(0, 0)
+  })
+
   it('lists an account’s visible jobs newest first with filters and a cursor; a deleted job is hidden', async () => {
     const [one, two, three] = await put(job({ type: 'image' }), job(), job({ status: 'succeeded' }))
     const ids = (rows: JobsTable[]) => rows.map((r) => r.id)

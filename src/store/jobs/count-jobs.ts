@@ -3,15 +3,10 @@ import type { JobStatus } from '../../domain/job-status.js'
 import { isActive } from '../active.js'
 import type { Db } from './db.js'
 
-/** The account's queued and processing jobs (the plan's active-job limit). */
+/** The account's queued and processing jobs (the plan's active-job limit), as the triggers of migration 0015 keep it. */
 export async function countActiveJobs(db: Db, accountId: string): Promise<number> {
-  const r = await db
-    .selectFrom('jobs')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('accountId', '=', accountId)
-    .where(isActive)
-    .executeTakeFirstOrThrow()
-  return Number(r.n)
+  const r = await db.selectFrom('accounts').select('activeJobs').where('id', '=', accountId).executeTakeFirst()
+  return Number(r?.activeJobs ?? 0)
 }
 
 /**
