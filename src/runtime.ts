@@ -169,6 +169,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     checkUrl: (u, use) => checkSubmitUrl(u, use, { policy: urlPolicy, publicUrl: config.publicUrl, fileUrlSecret, nowSec: () => Math.floor(clock.now() / 1000) }),
     events,
     syncPollMs: config.REELAY_SYNC_POLL_MS,
+    groupCommit: { windowMs: config.REELAY_GROUP_COMMIT_MS, maxBatch: config.REELAY_GROUP_COMMIT_MAX },
   })
   worker = createWorker({
     store,
