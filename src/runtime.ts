@@ -191,6 +191,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     concurrency: config.REELAY_WORKER_CONCURRENCY,
     pollConcurrency: config.REELAY_POLL_CONCURRENCY,
     idleMs: config.REELAY_WORKER_IDLE_MS,
+    groupCommit: { windowMs: config.REELAY_GROUP_COMMIT_MS, maxBatch: config.REELAY_GROUP_COMMIT_MAX },
     tmpDir: path.join(config.dataDir, 'tmp'),
     callbackBaseUrl: config.publicUrl,
     fetchReference: createFetchReference({ policy: urlPolicy, readOwn: ownFiles.read }),

@@ -14,7 +14,7 @@ import type { CanonicalParams, JobType } from '../domain/params.js'
 import { isTerminal, type JobStatus } from '../domain/job-status.js'
 import type { Storage } from '../storage/storage.js'
 import type { Store } from '../store/db.js'
-import { createGroupCommit, type GroupCommitOptions } from '../store/group-commit.js'
+import { createGroupCommit, DEFAULT_GROUP_COMMIT, type GroupCommitOptions } from '../store/group-commit.js'
 import type { JobsTable } from '../store/schema.js'
 import { cancelJob, countActiveJobs, getJob, getJobOutputs, getJobOwner, getOwnedJob, insertJob, listJobs, markJobDeleted, preparePollJob, sumUnreleasedPrices } from '../store/jobs/index.js'
 import type { StoredFiles } from './stored-files.js'
@@ -83,7 +83,7 @@ export interface JobServiceDeps {
   events?: JobEvents
   /** Longest pause between a synchronous wait's reads of the job (REELAY_SYNC_POLL_MS); default 250. */
   syncPollMs?: number
-  /** How submits share commits (REELAY_GROUP_COMMIT_MS, REELAY_GROUP_COMMIT_MAX); default: the next loop turn, 64. */
+  /** How submits share commits (REELAY_GROUP_COMMIT_MS, REELAY_GROUP_COMMIT_MAX); default DEFAULT_GROUP_COMMIT. */
   groupCommit?: GroupCommitOptions
 }
 
@@ -112,7 +112,7 @@ export function createJobService(deps: JobServiceDeps) {
   const { db } = store
   // Requests between "key seen" and "commit": a duplicate arriving meanwhile gets a 409.
   const inFlight = new Set<string>()
-  const groupCommit = createGroupCommit(store, deps.groupCommit ?? { windowMs: 0, maxBatch: 64 })
+  const groupCommit = createGroupCommit(store, deps.groupCommit ?? DEFAULT_GROUP_COMMIT)
 
   /** A webhook URL's broken rule, or null. */
   function webhookUrlRule(url: string): string | null {

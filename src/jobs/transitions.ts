@@ -1,6 +1,7 @@
 import { ledger } from '../ledger/ledger.js'
 import { enqueueWebhook } from '../webhooks/outbox.js'
 import type { Store } from '../store/db.js'
+import { createGroupCommit, DEFAULT_GROUP_COMMIT, type GroupCommitOptions } from '../store/group-commit.js'
 import type { JobsTable } from '../store/schema.js'
 import type { StoredOutput } from './job-model.js'
 import { completeJob, expireJob, failJob, findExpiredJobs, recordPolls, setErrorDetail, updateFencedJob, type JobPatch, type PollRecord, type PollWrite } from '../store/jobs/index.js'
@@ -10,10 +11,12 @@ export type { PollRecord } from '../store/jobs/index.js'
 /**
  * Writes by a worker that holds a lease. Each is a compare-and-set on (id, status, attempt):
  * a worker whose lease was taken over, or a job cancelled meanwhile, updates zero rows and
- * must then do nothing else — no capture, no release, no webhook.
+ * must then do nothing else — no capture, no release, no webhook. Outcomes that settle together
+ * (many jobs of one worker) share a commit, as submits do (`store/group-commit.ts`).
  */
-export function createTransitions(store: Store) {
+export function createTransitions(store: Store, grouping: GroupCommitOptions = DEFAULT_GROUP_COMMIT) {
   const { db } = store
+  const settle = createGroupCommit(store, grouping)
   // Still-running polls of one event-loop turn commit together, in a transaction that may skip the flush.
   const batch = createFencedBatch((writes) => store.lightTransaction((trx) => recordPolls(trx, writes)))
 
@@ -21,6 +24,15 @@ export function createTransitions(store: Store) {
     /** A non-terminal update that keeps the lease (the step goes on). */
     mark(job: JobsTable, patch: JobPatch, now: number): Promise<boolean> {
       return updateFencedJob(db, job, { ...patch, updatedAt: now })
+    },
+
+    /**
+     * Like `mark`, committed without a flush (`lightTransaction`): for a note whose loss in a
+     * power cut only repeats work. It survives a crash of the process, and the next durable
+     * commit flushes it.
+     */
+    note(job: JobsTable, patch: JobPatch, now: number): Promise<boolean> {
+      return store.lightTransaction((trx) => updateFencedJob(trx, job, { ...patch, updatedAt: now }))
     },
 
     /** A non-terminal update that also gives the lease back. */
@@ -37,10 +49,10 @@ export function createTransitions(store: Store) {
       return batch.add({ job, poll, now })
     },
 
-    /** succeeded + capture in one transaction. */
-    succeed(job: JobsTable, outputs: StoredOutput[], actualCost: number | undefined, now: number): Promise<boolean> {
-      return db.transaction().execute(async (trx) => {
-        if (!(await completeJob(trx, job, outputs, now))) return false
+    /** succeeded + capture in one transaction; `patch` adds what the step learnt on the way (a sync upstream's id). */
+    succeed(job: JobsTable, outputs: StoredOutput[], actualCost: number | undefined, now: number, patch: JobPatch = {}): Promise<boolean> {
+      return settle(job.accountId, async (trx) => {
+        if (!(await completeJob(trx, job, outputs, now, patch))) return false
         const { shortfall } = await ledger.capture(trx, job.accountId, job.id, job.price, actualCost ?? job.price, now)
         if (shortfall > 0) {
           await setErrorDetail(trx, job.id, `upstream cost exceeded the hold by ${shortfall} credits`)
@@ -52,7 +64,7 @@ export function createTransitions(store: Store) {
 
     /** failed + release in one transaction. */
     fail(job: JobsTable, code: string, message: string, detail: string | null, now: number): Promise<boolean> {
-      return db.transaction().execute(async (trx) => {
+      return settle(job.accountId, async (trx) => {
         if (!(await failJob(trx, job, { code, message, detail }, now))) return false
         await ledger.release(trx, job.accountId, job.id, job.price, code, now)
         await enqueueWebhook(trx, job, 'job.failed', now)

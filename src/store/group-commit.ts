@@ -13,6 +13,9 @@ export interface GroupCommitOptions {
   maxBatch: number
 }
 
+/** Submits and job outcomes share commits from the next turn of the event loop, up to 64 at once. */
+export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { windowMs: 0, maxBatch: 64 }
+
 /** Runs `fn` in a transaction it may share with other writes; resolves only after that commit. */
 export type GroupCommit = <T>(lockKey: string, fn: (trx: Transaction<Database>) => Promise<T>) => Promise<T>
 

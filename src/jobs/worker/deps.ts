@@ -4,6 +4,7 @@ import type { PromptStage } from '../../prompts/stage.js'
 import type { FetchReference, ProviderLogger } from '../../providers/provider.js'
 import type { Router } from '../../providers/registry.js'
 import type { Store } from '../../store/db.js'
+import type { GroupCommitOptions } from '../../store/group-commit.js'
 import type { JobEvents } from '../job-events.js'
 import type { OutputDeps } from '../store-outputs.js'
 
@@ -35,6 +36,8 @@ export interface WorkerDeps extends OutputDeps {
   metrics?: UpstreamMetrics
   /** Translates and enhances prompts before a submit; absent: prompts go as sent. */
   prompts?: PromptStage
+  /** How job outcomes share commits (REELAY_GROUP_COMMIT_*). (Default: DEFAULT_GROUP_COMMIT) */
+  groupCommit?: GroupCommitOptions
 }
 
 export interface UpstreamMetrics {

@@ -9,6 +9,7 @@ import { createProviderContext } from '../../providers/context.js'
 import type { ProviderContext, ProviderInput, ProviderJob, ProviderLogger } from '../../providers/provider.js'
 import type { Route } from '../../providers/registry.js'
 import type { JobsTable } from '../../store/schema.js'
+import type { JobPatch } from '../../store/jobs/index.js'
 import { jobIds, jobLogger } from '../job-log.js'
 import type { StoredOutput } from '../job-model.js'
 import { loadJobInputs } from '../references/job-inputs.js'
@@ -34,7 +35,7 @@ export function renderedCost(prices: PriceBook, row: Pick<JobsTable, 'type' | 'm
 /** What the submit and poll steps share: fenced writes, the provider's view of a job, settling. */
 export function createStepContext(deps: WorkerDeps) {
   const { store, clock, log, metrics } = deps
-  const tx = createTransitions(store)
+  const tx = createTransitions(store, deps.groupCommit)
 
   /** Times one upstream call for the metrics; failures are counted by kind where they are handled. */
   async function timed<T>(channel: string, op: 'submit' | 'poll', call: () => Promise<T>): Promise<T> {
@@ -101,10 +102,10 @@ export function createStepContext(deps: WorkerDeps) {
   }
 
   /** Stores the outputs and commits `succeeded` + capture; a lost race deletes what was stored. */
-  async function finish(row: JobsTable, route: Route, outputs: Parameters<typeof storeOutputs>[2], actualCost?: number): Promise<void> {
+  async function finish(row: JobsTable, route: Route, outputs: Parameters<typeof storeOutputs>[2], actualCost?: number, patch?: JobPatch): Promise<void> {
     const stored = await storeOutputs(deps, row, outputs)
     const render = actualCost ?? (deps.prices && renderedCost(deps.prices, row, stored))
-    const ok = await tx.succeed(row, stored, settledCost(row.price, render, parseRecord(row.promptPipeline ?? null)), clock.now())
+    const ok = await tx.succeed(row, stored, settledCost(row.price, render, parseRecord(row.promptPipeline ?? null)), clock.now(), patch)
     if (!ok) {
       // Someone else decided first (cancel, deadline, a newer lease): keep nothing, charge nothing.
       await Promise.all(stored.map((s) => deps.storage.delete(s.key).catch(() => undefined)))

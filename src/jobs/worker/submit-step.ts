@@ -49,7 +49,11 @@ export function createSubmitStep(sc: StepContext) {
     const prompt = row.submitUncertain ? null : await deps.prompts?.prepare(row, route.channel)
     const promptPatch = prompt ? { promptPipeline: JSON.stringify(prompt) } : {}
     // Record the intent before calling out: if we crash mid-call, the next owner checks first.
-    if (!(await tx.mark(row, { submitUncertain: 1, channel: route.channel.id, provider: route.provider.name, ...promptPatch }, now))) return
+    // Only a provider that can look for the task (findExisting) needs the intent to outlive a
+    // power cut; for the others it only keeps the retry on this channel, and its flush would
+    // be one more fsync per job.
+    const intent = { submitUncertain: 1, channel: route.channel.id, provider: route.provider.name, ...promptPatch }
+    if (!(await (route.provider.findExisting ? tx.mark(row, intent, now) : tx.note(row, intent, now)))) return
     row = { ...row, ...promptPatch }
     const pjob = sc.providerJob(row, inputs)
     const res = await sc.timed(route.channel.id, 'submit', () => route.provider.submit({ ...pjob, submittedAt: now }, ctx))
@@ -58,9 +62,10 @@ export function createSubmitStep(sc: StepContext) {
       await accepted(row, route, res.upstreamId, now)
       return
     }
-    // A synchronous upstream answered with the result itself.
-    if (!(await tx.mark(row, { upstreamId: res.upstreamId, startedAt: now, submitUncertain: 0 }, now))) return
-    await sc.finish({ ...row, upstreamId: res.upstreamId, startedAt: now, channel: route.channel.id, provider: route.provider.name }, route, res.outputs)
+    // A synchronous upstream answered with the result itself: its id is written with `succeeded`.
+    // A crash before that leaves the intent, and the job is submitted again on this channel.
+    const learnt = { upstreamId: res.upstreamId, startedAt: now, submitUncertain: 0 }
+    await sc.finish({ ...row, ...learnt, channel: route.channel.id, provider: route.provider.name }, route, res.outputs, undefined, learnt)
   }
 
   return async function submitStep(row: JobsTable): Promise<void> {
