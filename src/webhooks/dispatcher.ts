@@ -44,14 +44,16 @@ export function createWebhookDispatcher(deps: DispatcherDeps) {
   const { db } = store
   async function claim(limit: number): Promise<WebhookDeliveriesTable[]> {
     const now = clock.now()
-    let due = db
+    const pending = db
       .selectFrom('webhookDeliveries')
       .select('id')
       .where('status', '=', 'pending')
       .where('nextAttemptAt', '<=', now)
       .where((eb) => eb.or([eb('leaseExpiresAt', 'is', null), eb('leaseExpiresAt', '<', now)]))
       .orderBy('nextAttemptAt')
-      .limit(limit)
+    // Most claims find nothing (the loop looks again whenever a delivery ends); a read tells first.
+    if ((await pending.limit(1).executeTakeFirst()) === undefined) return []
+    let due = pending.limit(limit)
     if (store.caps.skipLocked) due = due.forUpdate().skipLocked()
     return db
       .updateTable('webhookDeliveries')

@@ -28,6 +28,11 @@ export function dueJobIds(db: Db, now: number, limit: number, lane: ClaimLane) {
   return dueJobs(db, now, lane).select('id').orderBy('nextRunAt').limit(limit)
 }
 
+/** Whether any job of the lane is due and unleased: one indexed read, where a claim is a write transaction. */
+export async function hasDueJobs(db: Db, now: number, lane: ClaimLane): Promise<boolean> {
+  return (await dueJobIds(db, now, 1, lane).executeTakeFirst()) !== undefined
+}
+
 /** How many jobs wait in a lane, and since when the oldest of them has been due. */
 export async function laneBacklog(db: Db, now: number, lane: ClaimLane): Promise<{ depth: number; oldestDueAt: number | null }> {
   const r = await dueJobs(db, now, lane)
