@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { probeMedia } from '../media/probe.js'
+import { probeMedia, probeStillBytes } from '../media/probe.js'
 import { extensionOf } from '../media/mime.js'
 import { upscaleVideo } from '../media/upscale.js'
 import { upscaledDimensions } from '../media/dimensions.js'
@@ -23,6 +23,12 @@ export interface OutputDeps {
  * Re-hosts a finished job's outputs: fetched, probed (and upscaled when asked) and stored, so
  * customer URLs never point at an upstream and outlive its expiring links.
  */
+function download(deps: OutputDeps, url: string): Promise<Uint8Array> {
+  return deps.download(url).catch((err: unknown) => {
+    throw new ProviderError('output_unavailable', String((err as Error)?.message ?? err), { cause: err })
+  })
+}
+
 export async function storeOutputs(deps: OutputDeps, job: JobsTable, outputs: ProviderOutput[]): Promise<StoredOutput[]> {
   const stored: StoredOutput[] = []
   const temps: string[] = []
@@ -33,19 +39,27 @@ export async function storeOutputs(deps: OutputDeps, job: JobsTable, outputs: Pr
   }
   try {
     for (const [i, out] of outputs.entries()) {
-      let file: string
-      if (out.kind === 'file') file = out.path
-      else {
-        file = tmp()
-        const bytes = out.kind === 'bytes' ? out.bytes : await deps.download(out.url).catch((err: unknown) => {
-          throw new ProviderError('output_unavailable', String((err as Error)?.message ?? err), { cause: err })
-        })
-        await writeFile(file, bytes)
-      }
-      let info = await probeMedia(file)
       const params = JSON.parse(job.params) as Partial<VideoParams>
-      if (job.type === 'video' && params.upscale && info.width && info.height) {
-        const target = upscaledDimensions(info.width, info.height, params.upscale)
+      const upscale = job.type === 'video' && params.upscale
+      const inMemory = out.kind === 'bytes' ? out.bytes : out.kind === 'url' ? await download(deps, out.url) : null
+      // A still in memory (an inline image, a downloaded one) is sized, hashed and stored from
+      // memory: no temporary file, no probe process, no clean-up.
+      const still = inMemory && !upscale ? await probeStillBytes(inMemory) : null
+      if (inMemory && still) {
+        const key = `results/${job.id}/${i}.${extensionOf(still.mime) ?? 'bin'}`
+        const sha256 = createHash('sha256').update(inMemory).digest('hex')
+        const bytes = await deps.storage.put(key, { bytes: inMemory }, still.mime)
+        stored.push({ key, mime: still.mime, width: still.width, height: still.height, durationSec: null, bytes, sha256, hasAudio: false })
+        continue
+      }
+      let file: string
+      if (inMemory) {
+        file = tmp()
+        await writeFile(file, inMemory)
+      } else file = (out as Extract<ProviderOutput, { kind: 'file' }>).path
+      let info = await probeMedia(file)
+      if (upscale && info.width && info.height) {
+        const target = upscaledDimensions(info.width, info.height, upscale)
         const up = `${tmp()}.mp4`
         temps.push(up)
         await upscaleVideo(file, up, target.width, target.height)

@@ -1,4 +1,3 @@
-import type { FileHandle } from 'node:fs/promises'
 import type { Dimensions } from './dimensions.js'
 
 /**
@@ -7,7 +6,18 @@ import type { Dimensions } from './dimensions.js'
  * ffprobe process: forking one per image was most of a synchronous image request's CPU.
  * `head` is the file's first bytes; JPEG markers past it are read from `fh`.
  */
-export async function imageSize(mime: string, head: Buffer, fh: FileHandle, bytes: number): Promise<Dimensions | null> {
+/** Positioned reads of a file (a FileHandle) or of bytes in memory (`bufferSource`). */
+export interface ByteSource {
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>
+}
+
+/** A ByteSource over bytes already in memory (an upstream's inline image). */
+export function bufferSource(bytes: Uint8Array): ByteSource {
+  const src = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  return { read: async (buffer, offset, length, position) => ({ bytesRead: position >= src.length ? 0 : src.copy(buffer, offset, position, Math.min(src.length, position + length)) }) }
+}
+
+export async function imageSize(mime: string, head: Buffer, fh: ByteSource, bytes: number): Promise<Dimensions | null> {
   // A file cut off after its header is ffprobe's to refuse, as before.
   if (!(await endsWhole(mime, head, fh, bytes))) return null
   const d = mime === 'image/jpeg' ? await jpegSize(head, fh) : headerSize(mime, head)
@@ -17,7 +27,7 @@ export async function imageSize(mime: string, head: Buffer, fh: FileHandle, byte
 const PNG_END = Buffer.from('0000000049454e44ae426082', 'hex')
 
 /** Whether the file ends the way its format ends: a truncated download does not. */
-async function endsWhole(mime: string, head: Buffer, fh: FileHandle, bytes: number): Promise<boolean> {
+async function endsWhole(mime: string, head: Buffer, fh: ByteSource, bytes: number): Promise<boolean> {
   // WebP states its length: the RIFF size counts every byte after the first 8.
   if (mime === 'image/webp') return head.length >= 8 && head.readUInt32LE(4) + 8 === bytes
   const tail = Buffer.alloc(Math.min(12, bytes))
@@ -52,7 +62,7 @@ function headerSize(mime: string, b: Buffer): Dimensions | null {
 const isStartOfFrame = (m: number) => m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc
 
 /** Walks the JPEG's segments (EXIF thumbnails can push the frame header far past the head). */
-async function jpegSize(head: Buffer, fh: FileHandle): Promise<Dimensions | null> {
+async function jpegSize(head: Buffer, fh: ByteSource): Promise<Dimensions | null> {
   if (head[0] !== 0xff || head[1] !== 0xd8) return null
   const seg = Buffer.alloc(9)
   let pos = 2

@@ -1,6 +1,6 @@
-import { open, stat, type FileHandle } from 'node:fs/promises'
+import { open, stat } from 'node:fs/promises'
 import { detectMedia } from './mime.js'
-import { imageSize } from './image-size.js'
+import { bufferSource, imageSize, type ByteSource } from './image-size.js'
 import { runFfprobe } from './run-ffmpeg.js'
 
 export interface MediaInfo {
@@ -87,7 +87,7 @@ function mimeFromProbe(format: FfFormat, video: FfStream | undefined, audio: FfS
   return null
 }
 
-async function readHead(fh: FileHandle): Promise<Buffer> {
+async function readHead(fh: ByteSource): Promise<Buffer> {
   // As much as file-type reads to decide (its longest look-ahead).
   const buf = Buffer.alloc(4_100)
   const { bytesRead } = await fh.read(buf, 0, buf.length, 0)
@@ -98,15 +98,27 @@ async function readHead(fh: FileHandle): Promise<Buffer> {
 async function probeStill(file: string, bytes: number): Promise<MediaInfo | null> {
   const fh = await open(file, 'r')
   try {
-    const head = await readHead(fh)
-    const type = await detectMedia(head)
-    if (type?.kind !== 'image') return null
-    const size = await imageSize(type.mime, head, fh, bytes)
-    if (!size) return null
-    return { mime: type.mime, ...size, durationSec: null, fps: null, hasAudio: false, videoCodec: STILL_CODEC_OF[type.mime] ?? null, audioCodec: null, bytes }
+    return await stillInfo(fh, bytes)
   } finally {
     await fh.close()
   }
+}
+
+/**
+ * `probeMedia` of bytes in memory when they are a whole PNG, GIF, WebP or JPEG, with no file
+ * and no process; null for anything else (write them to a file and call `probeMedia`).
+ */
+export function probeStillBytes(bytes: Uint8Array): Promise<MediaInfo | null> {
+  return stillInfo(bufferSource(bytes), bytes.byteLength)
+}
+
+async function stillInfo(src: ByteSource, bytes: number): Promise<MediaInfo | null> {
+  const head = await readHead(src)
+  const type = await detectMedia(head)
+  if (type?.kind !== 'image') return null
+  const size = await imageSize(type.mime, head, src, bytes)
+  if (!size) return null
+  return { mime: type.mime, ...size, durationSec: null, fps: null, hasAudio: false, videoCodec: STILL_CODEC_OF[type.mime] ?? null, audioCodec: null, bytes }
 }
 
 const STILL_CODEC_OF: Record<string, string> = Object.fromEntries(Object.entries(STILL_CODECS).map(([codec, mime]) => [mime, codec]))

@@ -32,7 +32,7 @@ export function createFsStorage(opts: { root: string; publicUrl: string; secret:
       else await copyFile(source.path, tmp)
       // Rename is atomic: a reader never sees half a file.
       await rename(tmp, dest)
-      return (await stat(dest)).size
+      return 'bytes' in source ? source.bytes.byteLength : (await stat(dest)).size
     },
     async open(key, range) {
       const found = await fileAt(key)

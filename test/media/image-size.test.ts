@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { probeMedia } from '../../src/media/probe.js'
+import { probeMedia, probeStillBytes } from '../../src/media/probe.js'
 import { runFfmpeg, runFfprobe } from '../../src/media/run-ffmpeg.js'
 
 // Stills are sized from their header bytes, without ffprobe: the answer must be ffprobe's.
@@ -63,5 +63,18 @@ describe('probeMedia on stills', () => {
     const file = path.join(dir, 'v.mp4')
     await runFfmpeg(['-y', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=64x48:r=10', '-t', '1', '-pix_fmt', 'yuv420p', file])
     expect(await probeMedia(file)).toMatchObject({ mime: 'video/mp4', width: 64, height: 48, durationSec: 1, fps: 10 })
+  })
+
+  it('bytes in memory (an inline upstream image) get the same answer as their file, and anything but a whole still gets null', async () => {
+    for (const [name, size] of [['m.png', '38x24'], ['m.jpg', '640x478'], ['m.gif', '300x16']] as const) {
+      const file = await still(name, size)
+      const bytes = await readFile(file)
+      expect(await probeStillBytes(bytes)).toEqual(await probeMedia(file))
+      // Cut short, the file is ffprobe's to judge: from memory there is no answer.
+      expect(await probeStillBytes(bytes.subarray(0, bytes.length - 20))).toBeNull()
+    }
+    const video = path.join(dir, 'm.mp4')
+    await runFfmpeg(['-y', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=64x48:r=10', '-t', '1', '-pix_fmt', 'yuv420p', video])
+    expect(await probeStillBytes(await readFile(video))).toBeNull()
   })
 })
