@@ -18,6 +18,7 @@
  *   npx tsx bench/sync-image.ts [--warmup 2] [--slice 5] [--rounds 2] [--concurrency 1,20]
  *                               [--targets direct,portkey,reelay] [--portkey-version 1.15.2]
  *                               [--portkey-dir <folder with node_modules/@portkey-ai/gateway>]
+ *   BENCH_CPU_PROF=<dir> profiles the Reelay process; BENCH_SQL_TIMES=<file> writes its time per SQLite statement.
  *
  * Prints a markdown table on stdout and writes `bench/results/sync-image-<date>.json`.
  * (`sync-image.ts provision <dataDir>` is the child that creates the bench account and key.)
@@ -27,6 +28,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { pathToFileURL } from 'node:url'
 import autocannon from 'autocannon'
 import { BENCH_DIR, BENCH_PRICES, freePort, isMain, median, pct, procCpuMs, procRssMb, round, sleep, startChild, stopChild, type Child } from './common.js'
 
@@ -356,6 +358,8 @@ async function main(): Promise<void> {
       const prov = await startChild<{ key: string }>('sync-image.ts', ['provision', dataDir], { env: cleanEnv(env) as Record<string, string> })
       await prov.exited
       const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+      // BENCH_SQL_TIMES=<file>: time per SQLite statement in the Reelay process (bench/sql-timing.mjs).
+      if (process.env.BENCH_SQL_TIMES) prof.push('--import', pathToFileURL(path.join(BENCH_DIR, 'sql-timing.mjs')).href)
       const proc = spawnProc('reelay', process.execPath, [...prof, path.join(ROOT, 'bin/reelay.mjs'), 'serve', '--role', 'all'], cleanEnv(env), ROOT)
       procs.push(proc)
       await waitHttp(proc, `http://127.0.0.1:${port}/healthz`)
@@ -416,16 +420,24 @@ async function main(): Promise<void> {
     }
 
     // What Reelay recorded for the run (after its process exits, so every commit is in).
-    let reelayRecords: { jobsByStatus: Record<string, number>; ledgerEntries: number; ledgerEntriesPerJob: number } | null = null
+    let reelayRecords: { jobsByStatus: Record<string, number>; ledgerEntries: number; ledgerEntriesPerJob: number; queuedMsP50: number; runningMsP50: number } | null = null
     if (reelay) {
       await stopProc(reelay.proc)
       const Database = (await import('better-sqlite3')).default
       const db = new Database(path.join(reelay.env.REELAY_DATA_DIR!, 'reelay.db'), { readonly: true })
       const rows = db.prepare('select status, count(*) as n from jobs group by status').all() as { status: string; n: number }[]
       const ledger = (db.prepare('select count(*) as n from ledger_entries').get() as { n: number }).n
+      // Where a job's time went, from its own timestamps: submit commit → claim, claim → terminal commit.
+      const times = db.prepare("select started_at - created_at as q, finished_at - started_at as r from jobs where status = 'succeeded'").all() as { q: number; r: number }[]
       db.close()
       const jobs = rows.reduce((n, r) => n + r.n, 0)
-      reelayRecords = { jobsByStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])), ledgerEntries: ledger, ledgerEntriesPerJob: jobs ? round(ledger / jobs, 2) : 0 }
+      reelayRecords = {
+        jobsByStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])),
+        ledgerEntries: ledger,
+        ledgerEntriesPerJob: jobs ? round(ledger / jobs, 2) : 0,
+        queuedMsP50: median(times.map((t) => t.q)),
+        runningMsP50: median(times.map((t) => t.r)),
+      }
     }
 
     const summary = Object.fromEntries(
@@ -537,7 +549,7 @@ type Result = {
       runs: string
       upstreamCallsDuringSlices: number
       answersDuringSlices: number
-      records: { jobsByStatus: Record<string, number>; ledgerEntriesPerJob: number } | null
+      records: { jobsByStatus: Record<string, number>; ledgerEntriesPerJob: number; queuedMsP50?: number; runningMsP50?: number } | null
     } | null
     rounds: number
     sliceSec: number
@@ -592,7 +604,7 @@ function table(res: Result): string {
       `- Reelay reached the mock ${f(rl.upstreamCallsDuringSlices)} times during its slices for ${f(rl.answersDuringSlices)} answers (the rest: requests cut off at a slice's end, which Reelay still runs). ` +
         `Its database after the run: jobs ${Object.entries(rl.records?.jobsByStatus ?? {})
           .map(([k, v]) => `${k} ${f(v)}`)
-          .join(', ')}; ${f(rl.records?.ledgerEntriesPerJob ?? NaN, 2)} ledger entries per job.`,
+          .join(', ')}; ${f(rl.records?.ledgerEntriesPerJob ?? NaN, 2)} ledger entries per job; median ms from submit to claim ${f(rl.records?.queuedMsP50 ?? NaN, 1)}, from claim to the terminal state ${f(rl.records?.runningMsP50 ?? NaN, 1)}.`,
     )
   }
   lines.push('- "direct" server CPU is the mock itself; for Portkey and Reelay it is the gateway process alone (the mock is shared).')
