@@ -27,6 +27,13 @@ if (out) {
   }
   process.on('exit', () => {
     const rows = [...times].map(([sql, v]) => ({ sql: sql.replace(/\s+/g, ' ').slice(0, 140), calls: v.calls, usPerCall: Math.round((v.ms * 1000) / v.calls), totalMs: Math.round(v.ms) }))
-    writeFileSync(out, JSON.stringify(rows.sort((a, b) => b.totalMs - a.totalMs), null, 1))
+    writeFileSync(
+      out,
+      JSON.stringify(
+        rows.sort((a, b) => b.totalMs - a.totalMs),
+        null,
+        1,
+      ),
+    )
   })
 }

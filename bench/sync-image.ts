@@ -604,7 +604,9 @@ function table(res: Result): string {
       `- Reelay reached the mock ${f(rl.upstreamCallsDuringSlices)} times during its slices for ${f(rl.answersDuringSlices)} answers (the rest: requests cut off at a slice's end, which Reelay still runs). ` +
         `Its database after the run: jobs ${Object.entries(rl.records?.jobsByStatus ?? {})
           .map(([k, v]) => `${k} ${f(v)}`)
-          .join(', ')}; ${f(rl.records?.ledgerEntriesPerJob ?? NaN, 2)} ledger entries per job; median ms from submit to claim ${f(rl.records?.queuedMsP50 ?? NaN, 1)}, from claim to the terminal state ${f(rl.records?.runningMsP50 ?? NaN, 1)}.`,
+          .join(
+            ', ',
+          )}; ${f(rl.records?.ledgerEntriesPerJob ?? NaN, 2)} ledger entries per job; median ms from submit to claim ${f(rl.records?.queuedMsP50 ?? NaN, 1)}, from claim to the terminal state ${f(rl.records?.runningMsP50 ?? NaN, 1)}.`,
     )
   }
   lines.push('- "direct" server CPU is the mock itself; for Portkey and Reelay it is the gateway process alone (the mock is shared).')

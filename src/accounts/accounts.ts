@@ -1,6 +1,5 @@
 import { AppError } from '../errors.js'
 import { displayPrefix, hashApiKey, isWellFormedApiKey, newApiKey, newId } from '../domain/ids.js'
-import { sql } from 'kysely'
 import { ledger } from '../ledger/ledger.js'
 import { DEFAULT_MAX_BALANCE } from '../domain/credits.js'
 import type { Clock } from '../domain/clock.js'
@@ -60,8 +59,8 @@ export function createAccounts(store: Store, clock: Clock, opts: AccountsOptions
   let dataVersion: number | null = null
   let marker: string | undefined
   async function revocationsSeen(): Promise<void> {
-    if (store.caps.dialect !== 'sqlite') return
-    const v = (await sql<{ dataVersion: number }>`pragma data_version`.execute(db)).rows[0]?.dataVersion ?? null
+    if (!store.dataVersion) return
+    const v = store.dataVersion()
     if (v === dataVersion) return
     dataVersion = v
     const row = await db.selectFrom('meta').select('value').where('key', '=', REVOKED_MARKER).executeTakeFirst()

@@ -31,6 +31,12 @@ export interface Store {
    * waits behind another request's commit.
    */
   prepareFirst<R>(sql: string): (params: readonly unknown[]) => Promise<R | undefined>
+  /**
+   * SQLite: the write connection's `data_version`, which changes when another process commits
+   * to the file (read from shared memory, no disk, no Kysely). Undefined on PostgreSQL, where
+   * other processes notify instead.
+   */
+  dataVersion?: () => number
   close(): Promise<void>
 }
 
@@ -73,6 +79,7 @@ export function openStore(opts: StoreOptions): Store {
   const store = storeOf(db, createSqliteAdapter(synchronous), prepareFirst)
   return {
     ...store,
+    dataVersion: () => sqlite.pragma('data_version', { simple: true }) as number,
     close: async () => {
       reader?.close()
       await store.close()

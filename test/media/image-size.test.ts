@@ -66,7 +66,11 @@ describe('probeMedia on stills', () => {
   })
 
   it('bytes in memory (an inline upstream image) get the same answer as their file, and anything but a whole still gets null', async () => {
-    for (const [name, size] of [['m.png', '38x24'], ['m.jpg', '640x478'], ['m.gif', '300x16']] as const) {
+    for (const [name, size] of [
+      ['m.png', '38x24'],
+      ['m.jpg', '640x478'],
+      ['m.gif', '300x16'],
+    ] as const) {
       const file = await still(name, size)
       const bytes = await readFile(file)
       expect(await probeStillBytes(bytes)).toEqual(await probeMedia(file))

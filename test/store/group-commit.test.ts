@@ -28,8 +28,7 @@ beforeEach(async () => {
   await store.db.deleteFrom('accounts').execute()
 })
 
-const account = (trx: Transaction<Database>, id: string) =>
-  trx.insertInto('accounts').values({ id, name: id, plan: 'default', balance: 0, reserved: 0, createdAt: 0 }).execute()
+const account = (trx: Transaction<Database>, id: string) => trx.insertInto('accounts').values({ id, name: id, plan: 'default', balance: 0, reserved: 0, createdAt: 0 }).execute()
 const names = async () => (await store.db.selectFrom('accounts').select('id').orderBy('id').execute()).map((r) => r.id)
 
 describe(`group commit on ${TEST_DB}`, () => {
@@ -66,7 +65,14 @@ describe(`group commit on ${TEST_DB}`, () => {
     const group = createGroupCommit(store, { windowMs: 0, maxBatch: 8 })
     const seen = new Set<Transaction<Database>>()
     const ids = Array.from({ length: 30 }, (_, i) => `acct_${String(i).padStart(2, '0')}`)
-    await Promise.all(ids.map((id) => group(id, async (trx) => { seen.add(trx); await account(trx, id) })))
+    await Promise.all(
+      ids.map((id) =>
+        group(id, async (trx) => {
+          seen.add(trx)
+          await account(trx, id)
+        }),
+      ),
+    )
     expect(seen.size).toBeGreaterThanOrEqual(4)
     expect(await names()).toEqual(ids)
   })

@@ -181,7 +181,16 @@ describe(`jobs store on ${TEST_DB}`, () => {
 
   it('keeps the account’s active-job count exact through every status change, from any writer', async () => {
     const counted = async (accountId: string) =>
-      Number((await store.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('accountId', '=', accountId).where('status', 'in', ['queued', 'processing']).executeTakeFirstOrThrow()).n)
+      Number(
+        (
+          await store.db
+            .selectFrom('jobs')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('accountId', '=', accountId)
+            .where('status', 'in', ['queued', 'processing'])
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
     const expectCount = async (a: number, b: number) => {
       expect([await jobs.countActiveJobs(store.db, 'acct_a'), await jobs.countActiveJobs(store.db, 'acct_b')]).toEqual([a, b])
       expect([await counted('acct_a'), await counted('acct_b')]).toEqual([a, b])

@@ -6,7 +6,10 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely'
 // writer (job service, worker, sweeps, CLI, another process) keeps it exact without knowing.
 // The status lists must stay `('queued', 'processing')` (store/active.ts).
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('accounts').addColumn('active_jobs', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+  await db.schema
+    .alterTable('accounts')
+    .addColumn('active_jobs', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute()
   await sql`update accounts set active_jobs = (select count(*) from jobs where jobs.account_id = accounts.id and jobs.status in ('queued', 'processing'))`.execute(db)
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     await sql`
