@@ -127,9 +127,9 @@ export const configSchema = z.object({
   REELAY_SYNC_WAIT_MS: int(120_000, 0),
   /** Milliseconds between a synchronous request's reads of a job that runs in another process. (Default: 250) */
   REELAY_SYNC_POLL_MS: int(250, 10),
-  /** Milliseconds a submit waits for others to share its commit; 0 waits for the event loop's next turn only. (Default: 0) */
+  /** Milliseconds a submit or job outcome waits for others to share its commit; 0 waits for the event loop's next turn only. (Default: 0) */
   REELAY_GROUP_COMMIT_MS: int(0, 0, 2),
-  /** Most submits in one commit; 1 commits each alone. (Default: 64) */
+  /** Most submits (or job outcomes) in one commit; 1 commits each alone. (Default: 64) */
   REELAY_GROUP_COMMIT_MAX: int(64, 1, 1_000),
   /** Largest file in a multipart upload, in bytes. (Default: 20971520) */
   REELAY_UPLOAD_MAX_PART_BYTES: int(20 * 1024 * 1024, 1_024),
