@@ -109,7 +109,16 @@ export function loadPriceBook(file: string | undefined): PriceBook {
 }
 
 export function planOf(book: PriceBook, id: string): Plan {
-  const p = book.plans[id] ?? book.plans.default
-  if (!p) throw new ConfigError(`Unknown plan ${id} and no default plan`)
-  return { ...p, id: book.plans[id] ? id : 'default' }
+  // Asked on every authenticated request: each book answers each plan id with one frozen object.
+  let plans = resolvedPlans.get(book)
+  if (!plans) resolvedPlans.set(book, (plans = new Map()))
+  let plan = plans.get(id)
+  if (!plan) {
+    const p = book.plans[id] ?? book.plans.default
+    if (!p) throw new ConfigError(`Unknown plan ${id} and no default plan`)
+    plans.set(id, (plan = Object.freeze({ ...p, id: book.plans[id] ? id : 'default' })))
+  }
+  return plan
 }
+
+const resolvedPlans = new WeakMap<PriceBook, Map<string, Plan>>()

@@ -79,7 +79,8 @@ export function openStore(opts: StoreOptions): Store {
   const store = storeOf(db, createSqliteAdapter(synchronous), prepareFirst)
   return {
     ...store,
-    dataVersion: () => sqlite.pragma('data_version', { simple: true }) as number,
+    // Prepared once: better-sqlite3's pragma() prepares its statement on every call.
+    dataVersion: ((stmt) => () => stmt.get() as number)(sqlite.prepare('pragma data_version').pluck()),
     close: async () => {
       reader?.close()
       await store.close()

@@ -10,16 +10,21 @@ function jobHead(job: Job) {
 }
 
 export function presentJob(job: Job) {
-  return {
-    ...jobHead(job),
+  // One literal, no spreads: every status poll builds this object.
+  const answer = {
+    ok: true as const,
+    jobId: job.id,
+    status: job.status,
+    type: job.type,
+    model: job.model,
     progress: job.progress,
     chargedCredits: chargedCredits(job.charges),
     createdAt: isoTime(job.createdAt),
     startedAt: isoTime(job.startedAt),
     completedAt: isoTime(job.finishedAt),
     error: job.error,
-    ...presentPrompt(job),
   }
+  return job.prompt ? { ...answer, ...presentPrompt(job) } : answer
 }
 
 /** What the prompt pipeline did, for the customer: never the LLM channel or its raw errors. */
