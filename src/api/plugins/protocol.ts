@@ -68,11 +68,13 @@ export function clientErrorHandler(errors: DialectErrors) {
  * the path's dialect with an `x-request-id` instead.
  */
 export function requireHostHeader(app: FastifyInstance): void {
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', (req, _reply, done) => {
     const raw = req.raw
     if (raw.httpVersionMajor === 1 && raw.httpVersionMinor >= 1 && req.headers.host === undefined) {
-      throw new AppError('invalid_request', 'An HTTP/1.1 request must carry a `Host` header.', { field: 'Host' })
+      done(new AppError('invalid_request', 'An HTTP/1.1 request must carry a `Host` header.', { field: 'Host' }))
+      return
     }
+    done()
   })
 }
 
