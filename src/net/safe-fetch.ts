@@ -141,8 +141,8 @@ async function exchange(
   signal: AbortSignal,
   followable: boolean,
 ): Promise<SafeFetchResult | { location: URL }> {
-  let remoteAddress = addresses[0] ?? ''
-  const agent = pinnedAgent(await loadUndici(), addresses, opts.timeoutMs, (a) => (remoteAddress = a))
+  const pinned = pinnedAgentFor(await loadUndici(), url.origin, addresses, opts.timeoutMs)
+  const agent = pinned.agent
   try {
     const res = await agent.request({
       origin: url.origin,
@@ -163,10 +163,59 @@ async function exchange(
     }
     const ok = res.statusCode >= 200 && res.statusCode < 300
     const body = await readBody(res, opts.maxBytes, ok ? opts.acceptMime : undefined)
-    return { status: res.statusCode, headers: cleanHeaders(res.headers), body, finalUrl: url.href, remoteAddress }
+    return { status: res.statusCode, headers: cleanHeaders(res.headers), body, finalUrl: url.href, remoteAddress: pinned.remote }
   } finally {
-    agent.destroy().catch(() => {})
+    pinned.release()
   }
+}
+
+interface PinnedEntry {
+  agent: Agent
+  /** The address its last connection landed on (one of the checked ones). */
+  remote: string
+  timer?: NodeJS.Timeout
+  release(): void
+}
+
+// Pinned agents are kept for reuse, keyed by origin, checked addresses and timeout, so a host
+// called again soon (a webhook receiver, an upstream's file server) gets a kept-alive connection
+// instead of a TCP handshake per request. Reuse is as safe as a fresh agent: an agent only ever
+// connects to the addresses it was made for, and every request checks the URL and resolves the
+// host first, so a host whose DNS now says something else gets another agent, or is refused.
+const AGENT_IDLE_MS = 30_000
+const AGENTS_MAX = 64
+const agents = new Map<string, PinnedEntry>()
+
+function pinnedAgentFor(undici: typeof import('undici'), origin: string, addresses: string[], timeoutMs: number): PinnedEntry {
+  const key = `${origin} ${timeoutMs} ${[...addresses].sort().join(',')}`
+  let entry = agents.get(key)
+  if (entry) {
+    // Most recently used last, so the first key is the one to evict.
+    agents.delete(key)
+    agents.set(key, entry)
+  } else {
+    if (agents.size >= AGENTS_MAX) {
+      const [oldKey, old] = agents.entries().next().value as [string, PinnedEntry]
+      agents.delete(oldKey)
+      clearTimeout(old.timer)
+      old.agent.close().catch(() => {})
+    }
+    const made: PinnedEntry = {
+      agent: pinnedAgent(undici, addresses, timeoutMs, (a) => (made.remote = a)),
+      remote: addresses[0] ?? '',
+      release() {
+        clearTimeout(made.timer)
+        made.timer = setTimeout(() => {
+          if (agents.get(key) === made) agents.delete(key)
+          made.agent.close().catch(() => {})
+        }, AGENT_IDLE_MS).unref()
+      },
+    }
+    entry = made
+    agents.set(key, entry)
+  }
+  clearTimeout(entry.timer)
+  return entry
 }
 
 /**
@@ -188,7 +237,7 @@ function pinnedAgent({ Agent, buildConnector }: typeof import('undici'), address
   return new Agent({
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
-    connections: 1,
+    connections: 64,
     connect: (options, callback) =>
       connector(options, (err, socket) => {
         if (err || !socket) return callback(err ?? new Error('connect failed'), null)
