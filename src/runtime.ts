@@ -151,6 +151,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   })
   const nodeRegion = config.REELAY_REGION
   const regionNames = [...new Set([...channels.flatMap((c) => (c.region ? [c.region] : [])), ...(nodeRegion ? [nodeRegion] : [])])]
+  // Submits, job outcomes and webhook outcomes each share commits this way (store/group-commit.ts).
+  const groupCommit = { windowMs: config.REELAY_GROUP_COMMIT_MS, maxBatch: config.REELAY_GROUP_COMMIT_MAX }
   const jobs = createJobService({
     store,
     clock,
@@ -169,7 +171,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     checkUrl: (u, use) => checkSubmitUrl(u, use, { policy: urlPolicy, publicUrl: config.publicUrl, fileUrlSecret, nowSec: () => Math.floor(clock.now() / 1000) }),
     events,
     syncPollMs: config.REELAY_SYNC_POLL_MS,
-    groupCommit: { windowMs: config.REELAY_GROUP_COMMIT_MS, maxBatch: config.REELAY_GROUP_COMMIT_MAX },
+    groupCommit,
   })
   worker = createWorker({
     store,
@@ -191,7 +193,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     concurrency: config.REELAY_WORKER_CONCURRENCY,
     pollConcurrency: config.REELAY_POLL_CONCURRENCY,
     idleMs: config.REELAY_WORKER_IDLE_MS,
-    groupCommit: { windowMs: config.REELAY_GROUP_COMMIT_MS, maxBatch: config.REELAY_GROUP_COMMIT_MAX },
+    groupCommit,
     tmpDir: path.join(config.dataDir, 'tmp'),
     callbackBaseUrl: config.publicUrl,
     fetchReference: createFetchReference({ policy: urlPolicy, readOwn: ownFiles.read }),
@@ -210,6 +212,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     leaseMs: Math.max(config.REELAY_LEASE_MS, config.REELAY_WEBHOOK_TIMEOUT_MS * 2),
     policy: urlPolicy,
     onOutcome: (outcome) => metrics.webhookOutcome(outcome),
+    groupCommit,
     isSelf: (u) => reachesThisServer(u, config.publicUrl),
     events,
     ...createWebhookRenderer({ store, dialects: DIALECTS, resultOutputs: (job) => jobs.resultOutputs(job) }),

@@ -6,6 +6,7 @@ import type { Clock } from '../domain/clock.js'
 import type { UrlPolicy } from '../net/url-policy.js'
 import type { ProviderLogger } from '../providers/provider.js'
 import type { Store } from '../store/db.js'
+import { createGroupCommit, DEFAULT_GROUP_COMMIT, type GroupCommitOptions } from '../store/group-commit.js'
 import type { WebhookDeliveriesTable } from '../store/schema.js'
 import type { WebhookEndpoints } from './endpoints.js'
 import type { JobEvents } from '../jobs/job-events.js'
@@ -33,6 +34,8 @@ export interface DispatcherDeps {
   onOutcome?: (outcome: 'delivered' | 'retry' | 'failed' | 'gone') => void
   /** A job that settled or was cancelled has queued its webhook: send it now. */
   events?: JobEvents
+  /** How attempts' outcomes share commits (REELAY_GROUP_COMMIT_*). (Default: DEFAULT_GROUP_COMMIT) */
+  groupCommit?: GroupCommitOptions
 }
 
 /**
@@ -42,6 +45,8 @@ export interface DispatcherDeps {
 export function createWebhookDispatcher(deps: DispatcherDeps) {
   const { store, clock, log } = deps
   const { db } = store
+  // Attempts that end together record their outcomes in one commit (one fsync on SQLite).
+  const record = createGroupCommit(store, deps.groupCommit ?? DEFAULT_GROUP_COMMIT)
   async function claim(limit: number): Promise<WebhookDeliveriesTable[]> {
     const now = clock.now()
     const pending = db
@@ -64,16 +69,11 @@ export function createWebhookDispatcher(deps: DispatcherDeps) {
       .execute()
   }
 
-  function fenced(d: WebhookDeliveriesTable) {
-    return db.updateTable('webhookDeliveries').where('id', '=', d.id).where('attempts', '=', d.attempts).where('status', '=', 'pending')
-  }
-
   async function attempt(d: WebhookDeliveriesTable): Promise<void> {
-    let payload = d.payload
-    if (payload === null) {
-      payload = JSON.stringify(await deps.render(d))
-      await fenced(d).set({ payload }).execute()
-    }
+    // Rendered on the first attempt and stored with its outcome, so every retry sends the same
+    // bytes; a crash before that outcome renders it again.
+    const rendered = d.payload === null
+    const payload = d.payload ?? JSON.stringify(await deps.render(d))
     const secrets = await deps.endpoints.secretsFor(d.apiKeyId, d.accountId)
     const started = performance.now()
     const ts = Math.floor(clock.now() / 1000)
@@ -101,7 +101,7 @@ export function createWebhookDispatcher(deps: DispatcherDeps) {
     const schedule = (!delivered && (await deps.scheduleOf?.(d))) || deps.scheduleMs
     const now = clock.now()
     let outcome: 'delivered' | 'retry' | 'failed' | 'gone' = 'retry'
-    await db.transaction().execute(async (trx) => {
+    await record(d.accountId, async (trx) => {
       await trx.insertInto('webhookAttempts').values({ id: newId('dlv', now), deliveryId: d.id, attempt: d.attempts, at: now, httpStatus: status, latencyMs, error, responseSnippet: snippet }).execute()
       const done = delivered
       const gone = status === 410
@@ -113,7 +113,7 @@ export function createWebhookDispatcher(deps: DispatcherDeps) {
           : { nextAttemptAt: now + schedule[d.attempts - 1]! }
       await trx
         .updateTable('webhookDeliveries')
-        .set({ ...patch, lastStatus: status, leaseOwner: null, leaseExpiresAt: null })
+        .set({ ...patch, ...(rendered ? { payload } : {}), lastStatus: status, leaseOwner: null, leaseExpiresAt: null })
         .where('id', '=', d.id)
         .where('attempts', '=', d.attempts)
         .execute()
