@@ -3,7 +3,7 @@
  * regenerates the tables of `bench/README.md` (between the `bench:begin`/`bench:end` markers).
  *
  *   npx tsx bench/run.ts                      everything (~6 minutes on 2 cores)
- *   npx tsx bench/run.ts --only http,sqlite   a subset (sqlite, breakdown, http, inflight, sync)
+ *   npx tsx bench/run.ts --only http,sqlite   a subset (sqlite, breakdown, http, inflight, webhooks, sync)
  *   npx tsx bench/run.ts --readme <file.json> only regenerate the README from a results file
  */
 import { spawnSync } from 'node:child_process'
@@ -11,10 +11,11 @@ import { closeSync, fdatasyncSync, mkdirSync, openSync, readFileSync, rmSync, wr
 import os from 'node:os'
 import path from 'node:path'
 import { runBreakdown, type BreakdownResult } from './breakdown.js'
-import { BENCH_DIR, pct, round } from './common.js'
+import { BENCH_DIR, median, pct, round } from './common.js'
 import { DEFAULT_HTTP, runHttp, type HttpResult } from './http.js'
 import { DEFAULT_INFLIGHT, runInflight, type InflightResult } from './inflight.js'
 import { runSqliteQueries, type SqliteQueriesResult } from './sqlite-queries.js'
+import { runWebhooks, webhooksTable, type WebhooksResult } from './webhooks.js'
 
 interface Results {
   date: string
@@ -23,6 +24,7 @@ interface Results {
   breakdown?: BreakdownResult
   http?: HttpResult
   inflight?: InflightResult
+  webhooks?: WebhooksResult
 }
 
 /** fdatasync latency of 4 KiB appends (what a WAL commit does) in the temp dir, where the data dirs live. */
@@ -205,6 +207,17 @@ function readme(res: Results): string {
     }
     out.push('')
   }
+  const w = res.webhooks
+  if (w) {
+    out.push(
+      '### Webhook deliveries (R9)',
+      '',
+      `${w.n.toLocaleString('en-US')} \`job.cancelled\` deliveries per round (queued by cancelling jobs through the job service), REELAY_WEBHOOK_CONCURRENCY=${w.concurrency}, SQLite synchronous=FULL, to a node:http receiver on 127.0.0.1; the baseline is undici \`request\` POSTing 600-byte bodies at the same concurrency to the same receiver. ${w.rounds} alternating rounds; Reelay's payloads averaged ${fmt(median(w.reelay.map((x) => x.payloadBytes ?? 0)))} bytes.`,
+      '',
+      webhooksTable(w),
+      '',
+    )
+  }
   const b = res.breakdown
   if (b) {
     const p = b.poll
@@ -278,7 +291,7 @@ if (readmeFrom >= 0) {
   process.exit(0)
 }
 const onlyArg = args.indexOf('--only')
-const only = new Set(onlyArg >= 0 ? args[onlyArg + 1]!.split(',') : ['sqlite', 'breakdown', 'http', 'inflight', 'sync'])
+const only = new Set(onlyArg >= 0 ? args[onlyArg + 1]!.split(',') : ['sqlite', 'breakdown', 'http', 'inflight', 'webhooks', 'sync'])
 const prof = process.env.BENCH_CPU_PROF || undefined
 const date = new Date().toISOString().slice(0, 10)
 const resultsFile = path.join(BENCH_DIR, 'results', `${date}.json`)
@@ -296,6 +309,7 @@ console.error(`bench: ${JSON.stringify(res.machine)}`)
 if (only.has('sqlite')) res.sqlite = await runSqliteQueries()
 if (only.has('breakdown')) res.breakdown = await runBreakdown()
 if (only.has('http')) res.http = await runHttp({ ...DEFAULT_HTTP, cpuProfDir: prof && path.join(prof, 'http') })
+if (only.has('webhooks')) res.webhooks = await runWebhooks({ n: 5_000, rounds: 2, concurrency: 16 })
 if (only.has('inflight')) res.inflight = await runInflight({ ...DEFAULT_INFLIGHT, cpuProfDir: prof && path.join(prof, 'inflight') })
 // R4 against Portkey: its own script, which installs Portkey into a temporary folder and
 // writes bench/results/sync-image-<date>.json; its table is kept by hand in the README.
