@@ -227,6 +227,20 @@ export async function runHttp(o: HttpOptions = DEFAULT_HTTP, log: (s: string) =>
     R3_FULL: { probeMaxRps: r3Max, offeredRps: r3Rate, ...(await slice(scenarios[3]!, o.fixedRateSec, { ...fx, overallRate: r3Rate })) },
   }
 
+  // Reads beside writes: polls at a fixed quarter of the probe's maximum on the FULL server
+  // alone, then while submits arrive at a fixed rate on the same server (the issue's 650/s, or
+  // half the submit probe when that is less). Neither saturates the CPU, so a poll's tail shows
+  // whether reads wait behind commits (fsyncs), not two loads sharing a core.
+  const besideRate = Math.min(650, r3Rate)
+  const pollRate = Math.max(100, Math.round(r1Max * 0.25))
+  log(`http: polls at ${pollRate}/s alone, then beside ${besideRate} submits/s (${o.fixedRateSec} s each)`)
+  const pollsAlone = await slice(scenarios[2]!, o.fixedRateSec, { ...fx, overallRate: pollRate })
+  const [pollsBeside, submitsBeside] = await Promise.all([
+    slice(scenarios[2]!, o.fixedRateSec, { ...fx, overallRate: pollRate }),
+    slice(scenarios[3]!, o.fixedRateSec, { ...fx, overallRate: besideRate }),
+  ])
+  const beside = { submitRate: besideRate, pollRate, pollsAlone, pollsBeside, submitsBeside }
+
   for (const x of [b0, b1, full, normal]) await stopChild(x.c)
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
 
@@ -256,6 +270,7 @@ export async function runHttp(o: HttpOptions = DEFAULT_HTTP, log: (s: string) =>
       perCpu_R3_FULL_over_NORMAL: ratio(got.R3_FULL!, got.R3_NORMAL!, 'reqPerCpuSec'),
     },
     fixed,
+    beside,
     R10,
     seconds: Math.round((Date.now() - started) / 1000),
   }

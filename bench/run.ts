@@ -123,6 +123,18 @@ function readme(res: Results): string {
       `${h.R10.note}.`,
       '',
     )
+    const bs = h.beside
+    if (bs) {
+      out.push(
+        '',
+        `Reads beside writes: polls at a fixed ${fmt(bs.pollRate)}/s (a quarter of the probe's maximum) on the FULL server alone, then while submits arrive on the same server at a fixed ${fmt(bs.submitRate)}/s; 10 connections each, pipelining 1, 10 s. Neither load saturates the CPU, so the poll tail shows whether reads wait behind commits.`,
+        '',
+        '| Polls | Served req/s | p50 / p99 ms | Submits served | Submit p50 / p99 ms | Target | Verdict |',
+        '|---|---|---|---|---|---|---|',
+        `| alone | ${fmt(bs.pollsAlone.rps)} | ${fmt(bs.pollsAlone.p50)} / ${fmt(bs.pollsAlone.p99)} | — | — | | |`,
+        `| beside ${fmt(bs.submitRate)} submits/s | ${fmt(bs.pollsBeside.rps)} | ${fmt(bs.pollsBeside.p50)} / ${fmt(bs.pollsBeside.p99)} | ${fmt(bs.submitsBeside.rps)}/s | ${fmt(bs.submitsBeside.p50)} / ${fmt(bs.submitsBeside.p99)} | reads never queue behind commits | ${verdict(bs.pollsBeside.p99 <= Math.max(5, bs.pollsAlone.p99 * 1.5) && bs.submitsBeside.rps >= bs.submitRate * 0.9)} (poll p99 ≤ max(5 ms, 1.5× alone), and ≥ 90% of the submits served) |`,
+      )
+    }
   }
   const inf = res.inflight
   if (inf) {

@@ -170,11 +170,11 @@ export async function runWebhooks(opts: { n: number; rounds: number; concurrency
     ...opts,
     ...got,
     summary: {
-      directPerSec: median(got.direct.map((x) => x.perSec)),
-      reelayPerSec: median(got.reelay.map((x) => x.perSec)),
+      directPerSec: Math.round(median(got.direct.map((x) => x.perSec))),
+      reelayPerSec: Math.round(median(got.reelay.map((x) => x.perSec))),
       ratio: { median: round(median(ratios), 3), min: round(Math.min(...ratios), 3), max: round(Math.max(...ratios), 3) },
-      directCpuUs: median(got.direct.map((x) => x.cpuUsPerDelivery)),
-      reelayCpuUs: median(got.reelay.map((x) => x.cpuUsPerDelivery)),
+      directCpuUs: Math.round(median(got.direct.map((x) => x.cpuUsPerDelivery))),
+      reelayCpuUs: Math.round(median(got.reelay.map((x) => x.cpuUsPerDelivery))),
     },
   }
 }
