@@ -16,7 +16,7 @@ import type { Storage } from '../storage/storage.js'
 import type { Store } from '../store/db.js'
 import { createGroupCommit, DEFAULT_GROUP_COMMIT, type GroupCommitOptions } from '../store/group-commit.js'
 import type { JobsTable } from '../store/schema.js'
-import { cancelJob, countActiveJobs, getJob, getJobOutputs, getJobOwner, getOwnedJob, insertJob, listJobs, markJobDeleted, preparePollJob, sumUnreleasedPrices } from '../store/jobs/index.js'
+import { cancelJob, countActiveJobs, getJob, getJobOutputs, getJobOwner, getOwnedJob, insertJob, markJobDeleted, prepareListJobs, preparePollJob, sumUnreleasedPrices } from '../store/jobs/index.js'
 import type { StoredFiles } from './stored-files.js'
 import type { JobEvents } from './job-events.js'
 import type { Uploads } from './uploads.js'
@@ -356,6 +356,7 @@ export function createJobService(deps: JobServiceDeps) {
   }
 
   const pollJob = preparePollJob(deps.store)
+  const listPage = prepareListJobs(deps.store)
 
   /** The hot read of every status poll: one prepared statement for the row and its charges. */
   async function get(accountId: string, id: string): Promise<Job | null> {
@@ -371,8 +372,8 @@ export function createJobService(deps: JobServiceDeps) {
 
   async function list(accountId: string, q: ListQuery): Promise<{ jobs: Job[]; nextCursor: string | null }> {
     const limit = Math.min(Math.max(q.limit ?? 20, 1), 100)
-    const rows = await listJobs(db, accountId, { status: q.status, type: q.type, before: q.cursor, limit })
-    const page = await loadJobs(db, rows.slice(0, limit))
+    const rows = await listPage(accountId, { status: q.status, type: q.type, before: q.cursor, limit })
+    const page = rows.slice(0, limit).map((r) => toJob(r, { held: r.held, captured: r.captured, released: r.released }))
     return { jobs: page, nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null }
   }
 

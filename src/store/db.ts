@@ -31,6 +31,8 @@ export interface Store {
    * waits behind another request's commit.
    */
   prepareFirst<R>(sql: string): (params: readonly unknown[]) => Promise<R | undefined>
+  /** Like `prepareFirst`, answering every row (a page of a list). */
+  prepareAll<R>(sql: string): (params: readonly unknown[]) => Promise<R[]>
   /**
    * SQLite: the write connection's `data_version`, which changes when another process commits
    * to the file (read from shared memory, no disk, no Kysely). Undefined on PostgreSQL, where
@@ -71,16 +73,27 @@ export function openStore(opts: StoreOptions): Store {
     reader.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5_000)}`)
     return reader
   }
-  const prepareFirst = <R>(text: string) => {
+  const prepared = <R>(text: string) => {
     let stmt: SQLite.Statement<unknown[], R> | undefined
     // Prepared at the first call: the tables may not exist before migrations ran.
-    return async (params: readonly unknown[]) => (stmt ??= (reader ?? openReader()).prepare<unknown[], R>(text)).get(...params)
+    return () => (stmt ??= (reader ?? openReader()).prepare<unknown[], R>(text))
   }
-  const store = storeOf(db, createSqliteAdapter(synchronous), prepareFirst)
+  const prepareFirst = <R>(text: string) => {
+    const stmt = prepared<R>(text)
+    return async (params: readonly unknown[]) => stmt().get(...params)
+  }
+  const prepareAll = <R>(text: string) => {
+    const stmt = prepared<R>(text)
+    return async (params: readonly unknown[]) => stmt().all(...params)
+  }
+  const store = storeOf(db, createSqliteAdapter(synchronous), prepareFirst, prepareAll)
   return {
     ...store,
     // Prepared once: better-sqlite3's pragma() prepares its statement on every call.
-    dataVersion: ((stmt) => () => stmt.get() as number)(sqlite.prepare('pragma data_version').pluck()),
+    dataVersion: (
+      (stmt) => () =>
+        stmt.get() as number
+    )(sqlite.prepare('pragma data_version').pluck()),
     close: async () => {
       reader?.close()
       await store.close()
@@ -88,8 +101,8 @@ export function openStore(opts: StoreOptions): Store {
   }
 }
 
-function storeOf(db: Kysely<Database>, adapter: StoreAdapter, prepareFirst: Store['prepareFirst']): Store {
-  return { db, caps: adapter.caps, adapter, lightTransaction: (fn) => adapter.lightTransaction(db, fn), prepareFirst, close: () => db.destroy() }
+function storeOf(db: Kysely<Database>, adapter: StoreAdapter, prepareFirst: Store['prepareFirst'], prepareAll: Store['prepareAll']): Store {
+  return { db, caps: adapter.caps, adapter, lightTransaction: (fn) => adapter.lightTransaction(db, fn), prepareFirst, prepareAll, close: () => db.destroy() }
 }
 
 /**
@@ -123,11 +136,15 @@ function openPostgres(url: string, max: number, schema: string | undefined): Sto
   })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] })
   let prepared = 0
-  const prepareFirst = <R>(text: string) => {
+  const named = <R>(text: string) => {
     let i = 0
     // A named statement: each pooled connection parses and plans it once, then only binds.
     const query = { name: `reelay_hot_${++prepared}`, text: text.replace(/\?/g, () => `$${++i}`) }
-    return async (params: readonly unknown[]) => (await pool.query({ ...query, values: [...params] })).rows[0] as R | undefined
+    return async (params: readonly unknown[]) => (await pool.query({ ...query, values: [...params] })).rows as R[]
   }
-  return storeOf(db, createPostgresAdapter(), prepareFirst)
+  const prepareFirst = <R>(text: string) => {
+    const rows = named<R>(text)
+    return async (params: readonly unknown[]) => (await rows(params))[0]
+  }
+  return storeOf(db, createPostgresAdapter(), prepareFirst, named)
 }

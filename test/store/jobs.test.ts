@@ -210,18 +210,23 @@ describe(`jobs store on ${TEST_DB}`, () => {
     await expectCount(0, 0)
   })
 
-  it('lists an account’s visible jobs newest first with filters and a cursor; a deleted job is hidden', async () => {
-    const [one, two, three] = await put(job({ type: 'image' }), job(), job({ status: 'succeeded' }))
-    const ids = (rows: JobsTable[]) => rows.map((r) => r.id)
-    expect(ids(await jobs.listJobs(store.db, 'acct_a', { limit: 2 }))).toEqual([three!.id, two!.id, one!.id])
-    expect(ids(await jobs.listJobs(store.db, 'acct_a', { limit: 5, before: three!.id }))).toEqual([two!.id, one!.id])
-    expect(ids(await jobs.listJobs(store.db, 'acct_a', { limit: 5, type: 'image' }))).toEqual([one!.id])
-    expect(ids(await jobs.listJobs(store.db, 'acct_a', { limit: 5, status: 'succeeded' }))).toEqual([three!.id])
+  it('lists an account’s visible jobs newest first with filters, a cursor and their charges; a deleted job is hidden', async () => {
+    const list = jobs.prepareListJobs(store)
+    const [one, two, three] = await put(job({ type: 'image' }), job(), job({ status: 'succeeded' }), job({ accountId: 'acct_b' }))
+    await store.db.insertInto('ledgerEntries').values({ id: 'led_list_1', accountId: 'acct_a', jobId: one!.id, kind: 'hold', amount: 40, note: null, createdAt: T }).execute()
+    const ids = (rows: { id: string }[]) => rows.map((r) => r.id)
+    expect(ids(await list('acct_a', { limit: 2 }))).toEqual([three!.id, two!.id, one!.id])
+    expect(ids(await list('acct_a', { limit: 5, before: three!.id }))).toEqual([two!.id, one!.id])
+    expect(ids(await list('acct_a', { limit: 5, type: 'image' }))).toEqual([one!.id])
+    expect(ids(await list('acct_a', { limit: 5, status: 'succeeded' }))).toEqual([three!.id])
+    expect(ids(await list('acct_a', { limit: 5, status: 'queued', type: 'video', before: three!.id }))).toEqual([two!.id])
+    expect((await list('acct_a', { limit: 5, type: 'image' }))[0]).toMatchObject({ id: one!.id, held: 40, captured: 0, released: 0 })
     expect(await jobs.markJobDeleted(store.db, 'acct_b', two!.id, T + 1)).toBe(false)
     expect(await jobs.markJobDeleted(store.db, 'acct_a', two!.id, T + 1)).toBe(true)
-    expect(ids(await jobs.listJobs(store.db, 'acct_a', { limit: 5 }))).toEqual([three!.id, one!.id])
+    expect(ids(await list('acct_a', { limit: 5 }))).toEqual([three!.id, one!.id])
     expect(await jobs.getOwnedJob(store.db, 'acct_a', two!.id)).toBeUndefined()
     expect(await jobs.getOwnedJob(store.db, 'acct_a', two!.id, { withDeleted: true })).toMatchObject({ deletedAt: T + 1 })
+    await store.db.deleteFrom('ledgerEntries').where('id', '=', 'led_list_1').execute()
   })
 
   it('wakes the active job a channel knows by its upstream id, and finds a settled one without waking it', async () => {

@@ -1,7 +1,7 @@
 import type { JobStatus } from '../../domain/job-status.js'
 import type { JobType } from '../../domain/params.js'
-import type { JobsTable } from '../schema.js'
-import type { Db } from './db.js'
+import type { Store } from '../db.js'
+import { JOB_VIEW_SELECT, withCharges, type JobViewWithCharges, type PolledJob } from './poll-job.js'
 
 export interface JobPage {
   status?: JobStatus | undefined
@@ -11,17 +11,23 @@ export interface JobPage {
   limit: number
 }
 
-/** An account's visible jobs, newest first; asks for one more than `limit` so callers know if more exist. */
-export function listJobs(db: Db, accountId: string, page: JobPage): Promise<JobsTable[]> {
-  let q = db
-    .selectFrom('jobs')
-    .selectAll()
-    .where('accountId', '=', accountId)
-    .where('deletedAt', 'is', null)
-    .orderBy('id', 'desc')
-    .limit(page.limit + 1)
-  if (page.status) q = q.where('status', '=', page.status)
-  if (page.type) q = q.where('type', '=', page.type)
-  if (page.before) q = q.where('id', '<', page.before)
-  return q.execute()
+// Optional filters as `(? is null or …)`, typed so PostgreSQL can plan them; the cursor gets a
+// statement of its own, so `account_id = ? and id < ?` stays a range on jobs_account_id.
+const FILTERS = `j.account_id = ? and j.deleted_at is null and (cast(? as text) is null or j.status = ?) and (cast(? as text) is null or j.type = ?)`
+const FIRST_PAGE = `${JOB_VIEW_SELECT} where ${FILTERS} order by j.id desc limit ?`
+const NEXT_PAGE = `${JOB_VIEW_SELECT} where ${FILTERS} and j.id < ? order by j.id desc limit ?`
+
+/**
+ * An account's visible jobs, newest first, with their charges; asks for one more than `limit`
+ * so callers know if more exist. Two prepared statements (first page, after a cursor): what
+ * `GET /v1/jobs` and every dialect's list answer from.
+ */
+export function prepareListJobs(store: Store): (accountId: string, page: JobPage) => Promise<PolledJob[]> {
+  const first = store.prepareAll<JobViewWithCharges>(FIRST_PAGE)
+  const next = store.prepareAll<JobViewWithCharges>(NEXT_PAGE)
+  return async (accountId, page) => {
+    const filters = [accountId, page.status ?? null, page.status ?? null, page.type ?? null, page.type ?? null]
+    const rows = page.before ? await next([...filters, page.before, page.limit + 1]) : await first([...filters, page.limit + 1])
+    return rows.map(withCharges)
+  }
 }

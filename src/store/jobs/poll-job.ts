@@ -35,24 +35,33 @@ type Charges = Record<'held' | 'captured' | 'released', number | string | null>
 // of a bigint is a numeric, which pg returns as a string).
 const charge = (kind: string) => `(select sum(l.amount) from ledger_entries l where l.job_id = j.id and l.kind = '${kind}')`
 
-const SQL = `select j.id, j.account_id as "accountId", j.api_key_id as "apiKeyId", j.dialect, j.model, j.type, j.params, j.price,
+/** The columns of a job's answer and its three ledger sums, over `jobs j` (the poll and the list). */
+export const JOB_VIEW_SELECT = `select j.id, j.account_id as "accountId", j.api_key_id as "apiKeyId", j.dialect, j.model, j.type, j.params, j.price,
   j.status, j.progress, j.error_code as "errorCode", j.error_message as "errorMessage", j.outputs, j.webhook_url as "webhookUrl",
   j.prompt_pipeline as "promptPipeline", j.created_at as "createdAt", j.started_at as "startedAt", j.finished_at as "finishedAt",
   j.updated_at as "updatedAt", ${charge('hold')} as "held", ${charge('capture')} as "captured", ${charge('release')} as "released"
-from jobs j where j.id = ? and j.account_id = ? and j.deleted_at is null`
+from jobs j`
+
+const SQL = `${JOB_VIEW_SELECT} where j.id = ? and j.account_id = ? and j.deleted_at is null`
+
+export type JobViewWithCharges = JobViewRow & Charges
+
+/** The sums as numbers (PostgreSQL's sum of a bigint comes back as a string; no entry: null). */
+export function withCharges(row: JobViewWithCharges): PolledJob {
+  row.held = Number(row.held ?? 0)
+  row.captured = Number(row.captured ?? 0)
+  row.released = Number(row.released ?? 0)
+  return row as PolledJob
+}
 
 /**
  * The account's job with this id and what it cost so far, hidden once deleted: what every
  * status poll answers from. Prepared once per store; committed state only (see `prepareFirst`).
  */
 export function preparePollJob(store: Store): (accountId: string, id: string) => Promise<PolledJob | undefined> {
-  const first = store.prepareFirst<JobViewRow & Charges>(SQL)
+  const first = store.prepareFirst<JobViewWithCharges>(SQL)
   return async (accountId, id) => {
     const row = await first([id, accountId])
-    if (!row) return undefined
-    row.held = Number(row.held ?? 0)
-    row.captured = Number(row.captured ?? 0)
-    row.released = Number(row.released ?? 0)
-    return row as PolledJob
+    return row ? withCharges(row) : undefined
   }
 }
