@@ -7,7 +7,7 @@ import { planOf, type PriceBook } from '../catalog/prices.js'
 import { ledger } from '../ledger/ledger.js'
 import { enqueueWebhook } from '../webhooks/outbox.js'
 import { loadJob, loadJobs, toJob, type Job, type StoredOutput } from './job-model.js'
-import { monthStart, nextMonthStart, usageOf } from './usage.js'
+import { monthStart, nextMonthStart, prepareUsage } from './usage.js'
 import type { AuthContext } from '../accounts/accounts.js'
 import type { Clock } from '../domain/clock.js'
 import type { CanonicalParams, JobType } from '../domain/params.js'
@@ -357,6 +357,7 @@ export function createJobService(deps: JobServiceDeps) {
 
   const pollJob = preparePollJob(deps.store)
   const listPage = prepareListJobs(deps.store)
+  const usageFor = prepareUsage(deps.store)
 
   /** The hot read of every status poll: one prepared statement for the row and its charges. */
   async function get(accountId: string, id: string): Promise<Job | null> {
@@ -503,7 +504,7 @@ export function createJobService(deps: JobServiceDeps) {
     return { model: checked.model, params: checked.params, price: checked.price + prompt.surcharge, promptSurcharge: prompt.surcharge }
   }
 
-  return { checkUrl: webhookUrlRule, submit, get, existsElsewhere, list, cancel, remove, waitForTerminal, resultOutputs, verifiedResultOutputs, usage: (auth: AuthContext) => usageOf(db, prices, clock.now(), auth), sweepIdempotencyKeys, quote, storage: deps.storage, files: deps.files, uploads: deps.uploads }
+  return { checkUrl: webhookUrlRule, submit, get, existsElsewhere, list, cancel, remove, waitForTerminal, resultOutputs, verifiedResultOutputs, usage: (auth: AuthContext) => usageFor(prices, clock.now(), auth), sweepIdempotencyKeys, quote, storage: deps.storage, files: deps.files, uploads: deps.uploads }
 }
 
 export type JobService = ReturnType<typeof createJobService>

@@ -1,9 +1,6 @@
-import { sql, type Kysely } from 'kysely'
 import { planOf, type PriceBook } from '../catalog/prices.js'
-import { ledger } from '../ledger/ledger.js'
 import type { AuthContext } from '../accounts/accounts.js'
-import type { Database } from '../store/schema.js'
-import { countJobsByStatus } from '../store/jobs/index.js'
+import type { Store } from '../store/db.js'
 
 /** Usage periods are calendar months in UTC. */
 export function monthStart(now: number): number {
@@ -16,30 +13,47 @@ export function nextMonthStart(now: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)
 }
 
+// One prepared statement on the read connection (Store.prepareAll's rules): the account's
+// figures, this period's captures and its jobs by status, where three Kysely queries were.
+const USAGE = `select a.balance as "balance", a.reserved as "reserved",
+  (select sum(l.amount) from ledger_entries l where l.account_id = a.id and l.kind = 'capture' and l.created_at >= ?) as "captured",
+  c.submitted as "submitted", c.queued as "queued", c.processing as "processing", c.succeeded as "succeeded", c.failed as "failed", c.cancelled as "cancelled"
+from accounts a, (select count(*) as submitted,
+    sum(case when status = 'queued' then 1 else 0 end) as queued,
+    sum(case when status = 'processing' then 1 else 0 end) as processing,
+    sum(case when status = 'succeeded' then 1 else 0 end) as succeeded,
+    sum(case when status = 'failed' then 1 else 0 end) as failed,
+    sum(case when status = 'cancelled' then 1 else 0 end) as cancelled
+  from jobs where account_id = ? and created_at >= ?) c
+where a.id = ?`
+
+type Count = number | string | null
+type UsageRow = Record<'balance' | 'reserved' | 'captured' | 'submitted' | 'queued' | 'processing' | 'succeeded' | 'failed' | 'cancelled', Count>
+
 /** Balance, reserved and available credits, the plan, and what was used this period. */
-export async function usageOf(db: Kysely<Database>, prices: PriceBook, now: number, auth: AuthContext) {
-  const since = monthStart(now)
-  const plan = planOf(prices, auth.plan)
-  const figures = (await ledger.figures(db, auth.accountId)) ?? { balance: 0, reserved: 0, available: 0 }
-  const captured = await db
-    .selectFrom('ledgerEntries')
-    .select(sql<number>`coalesce(sum(amount), 0)`.as('total'))
-    .where('accountId', '=', auth.accountId)
-    .where('kind', '=', 'capture')
-    .where('createdAt', '>=', since)
-    .executeTakeFirstOrThrow()
-  const byStatus = await countJobsByStatus(db, auth.accountId, since)
-  return {
-    ...figures,
-    plan,
-    period: { start: since, end: nextMonthStart(now) },
-    creditsUsed: Number(captured.total),
-    jobs: {
-      submitted: Object.values(byStatus).reduce((a, b) => a + (b ?? 0), 0),
-      active: (byStatus.queued ?? 0) + (byStatus.processing ?? 0),
-      succeeded: byStatus.succeeded ?? 0,
-      failed: byStatus.failed ?? 0,
-      cancelled: byStatus.cancelled ?? 0,
-    },
+export function prepareUsage(store: Store) {
+  const read = store.prepareFirst<UsageRow>(USAGE)
+  // PostgreSQL answers bigint sums and counts as strings, and a sum over no rows as null.
+  const n = (x: Count | undefined) => Number(x ?? 0)
+  return async (prices: PriceBook, now: number, auth: AuthContext) => {
+    const since = monthStart(now)
+    const r = await read([since, auth.accountId, since, auth.accountId])
+    const balance = n(r?.balance)
+    const reserved = n(r?.reserved)
+    return {
+      balance,
+      reserved,
+      available: balance - reserved,
+      plan: planOf(prices, auth.plan),
+      period: { start: since, end: nextMonthStart(now) },
+      creditsUsed: n(r?.captured),
+      jobs: {
+        submitted: n(r?.submitted),
+        active: n(r?.queued) + n(r?.processing),
+        succeeded: n(r?.succeeded),
+        failed: n(r?.failed),
+        cancelled: n(r?.cancelled),
+      },
+    }
   }
 }

@@ -6,6 +6,8 @@ import type { Store } from '../../src/store/db.js'
 import { getOwnedJob, insertJob, preparePollJob } from '../../src/store/jobs/index.js'
 import { prepareKeyByHash } from '../../src/store/key-by-hash.js'
 import { loadJob, toJob } from '../../src/jobs/job-model.js'
+import { prepareUsage } from '../../src/jobs/usage.js'
+import { DEFAULT_PRICES } from '../../src/catalog/prices.js'
 import { sharedDatabase } from '../support/harness.js'
 
 // The prepared statements behind status polls and key lookups, against a real database: the
@@ -36,7 +38,7 @@ beforeEach(async () => {
 
 const T = 1_000_000
 
-async function putJob(over: { accountId?: string; status?: 'queued' | 'succeeded'; deletedAt?: number | null } = {}): Promise<string> {
+async function putJob(over: { accountId?: string; status?: 'queued' | 'succeeded'; deletedAt?: number | null; createdAt?: number } = {}): Promise<string> {
   const id = `job_${String(++n).padStart(26, '0')}`
   const done = over.status === 'succeeded'
   await insertJob(store.db, {
@@ -65,7 +67,7 @@ async function putJob(over: { accountId?: string; status?: 'queued' | 'succeeded
     deadlineAt: T + 600_000,
     outputs: done ? JSON.stringify([{ key: 'k', mime: 'video/mp4', width: 1280, height: 720, durationSec: 5, bytes: 10, hasAudio: true }]) : null,
     webhookUrl: 'https://example.com/hook',
-    createdAt: T,
+    createdAt: over.createdAt ?? T,
     startedAt: T + 1,
     finishedAt: done ? T + 2 : null,
     updatedAt: T + 2,
@@ -78,10 +80,10 @@ async function putJob(over: { accountId?: string; status?: 'queued' | 'succeeded
   return id
 }
 
-async function charge(jobId: string, kind: 'hold' | 'capture' | 'release', amount: number): Promise<void> {
+async function charge(jobId: string, kind: 'hold' | 'capture' | 'release', amount: number, createdAt = T): Promise<void> {
   await store.db
     .insertInto('ledgerEntries')
-    .values({ id: `led_${++n}`, accountId: 'acct_a', jobId, kind, amount, note: null, createdAt: T })
+    .values({ id: `led_${++n}`, accountId: 'acct_a', jobId, kind, amount, note: null, createdAt })
     .execute()
 }
 
@@ -132,6 +134,32 @@ describe('status poll (preparePollJob)', () => {
     release()
     await writer
     expect((await poll('acct_a', id))!).toMatchObject({ status: 'processing', progress: 40 })
+  })
+})
+
+describe('usage (prepareUsage)', () => {
+  it('answers the figures, this period’s captures and the period’s jobs by status in one read', async () => {
+    const usage = prepareUsage(store)
+    const since = Date.UTC(1970, 1, 1)
+    const january = await putJob({ status: 'succeeded' })
+    await charge(january, 'capture', 70)
+    await putJob({ createdAt: since + 5 })
+    const done = await putJob({ status: 'succeeded', createdAt: since + 6 })
+    await charge(done, 'hold', 30, since + 6)
+    await charge(done, 'capture', 30, since + 7)
+    await putJob({ accountId: 'acct_b', createdAt: since + 8 })
+    const auth = { accountId: 'acct_a', accountName: 'a', apiKeyId: 'key_a', plan: 'default' }
+    expect(await usage(DEFAULT_PRICES, Date.UTC(1970, 1, 10), auth)).toMatchObject({
+      balance: 1_000,
+      reserved: 0,
+      available: 1_000,
+      plan: { id: 'default' },
+      period: { start: since, end: Date.UTC(1970, 2, 1) },
+      creditsUsed: 30,
+      jobs: { submitted: 2, active: 1, succeeded: 1, failed: 0, cancelled: 0 },
+    })
+    // A period with nothing in it answers zeros, not nulls.
+    expect((await usage(DEFAULT_PRICES, Date.UTC(1970, 5, 1), auth)).jobs).toEqual({ submitted: 0, active: 0, succeeded: 0, failed: 0, cancelled: 0 })
   })
 })
 

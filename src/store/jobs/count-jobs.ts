@@ -1,5 +1,4 @@
 import { sql } from 'kysely'
-import type { JobStatus } from '../../domain/job-status.js'
 import { isActive } from '../active.js'
 import type { Db } from './db.js'
 
@@ -21,18 +20,6 @@ export async function countActiveOnChannel(db: Db, channelId: string, atMost?: n
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow()
   return Number(r.n)
-}
-
-/** The account's jobs created since `since`, counted by status (usage pages). */
-export async function countJobsByStatus(db: Db, accountId: string, since: number): Promise<Partial<Record<JobStatus, number>>> {
-  const counts = await db
-    .selectFrom('jobs')
-    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('accountId', '=', accountId)
-    .where('createdAt', '>=', since)
-    .groupBy('status')
-    .execute()
-  return Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])) as Partial<Record<JobStatus, number>>
 }
 
 /** Quoted credits of the account's jobs since `since` that were not released (the monthly quota). */
