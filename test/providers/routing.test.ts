@@ -146,7 +146,8 @@ describe('routing over real upstream adapters', () => {
     const id = await submitVideo(c.auth, 'reject-1')
     const job = await runUntilSettled(c.auth, id)
     expect(job).toMatchObject({ status: 'failed', chargedCredits: 0, error: { code: 'content_rejected' } })
-    const text = JSON.stringify(job) + JSON.stringify((await h.app.inject({ method: 'GET', url: `/v1/jobs/${id}/result`, headers: c.auth })).json())
+    // Job ids are random base32 and may spell "ark": they are ours, so they are left out of the search.
+    const text = (JSON.stringify(job) + JSON.stringify((await h.app.inject({ method: 'GET', url: `/v1/jobs/${id}/result`, headers: c.auth })).json())).replaceAll(id, 'job_id')
     expect(text).not.toMatch(/ark|byteplus|volc|Sensitive|Request ID|only/i)
     expect(text).not.toContain(a.apiKey)
     expect((await h.app.inject({ method: 'GET', url: '/v1/usage', headers: c.auth })).json()).toMatchObject({ reserved: 0, balance: 100_000 })
