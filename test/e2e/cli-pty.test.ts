@@ -56,6 +56,9 @@ beforeAll(async () => {
   await operator('accounts', 'create', 'pty', '--credits', '5000')
   const key = JSON.parse((await operator('keys', 'create', '--account', 'pty', '--json')).stdout).key as string
   env = { REELAY_BASE_URL: `http://127.0.0.1:${port}`, REELAY_API_KEY: key, XDG_CONFIG_HOME: path.join(dir, 'config'), TERM: 'xterm-256color' }
+  // Keeps the tmux server up between sessions: when the last session is killed the server exits,
+  // and a new-session started meanwhile fails with "server exited unexpectedly" (seen in CI).
+  tmux('new-session', '-d', '-s', 'keepalive', 'sleep 3600')
 }, 120_000)
 
 afterAll(async () => {
