@@ -19,16 +19,16 @@ export interface OutputDeps {
   download(url: string): Promise<Uint8Array>
 }
 
-/**
- * Re-hosts a finished job's outputs: fetched, probed (and upscaled when asked) and stored, so
- * customer URLs never point at an upstream and outlive its expiring links.
- */
 function download(deps: OutputDeps, url: string): Promise<Uint8Array> {
   return deps.download(url).catch((err: unknown) => {
     throw new ProviderError('output_unavailable', String((err as Error)?.message ?? err), { cause: err })
   })
 }
 
+/**
+ * Re-hosts a finished job's outputs: fetched, probed (and upscaled when asked) and stored, so
+ * customer URLs never point at an upstream and outlive its expiring links.
+ */
 export async function storeOutputs(deps: OutputDeps, job: JobsTable, outputs: ProviderOutput[]): Promise<StoredOutput[]> {
   const stored: StoredOutput[] = []
   const temps: string[] = []
@@ -37,40 +37,36 @@ export async function storeOutputs(deps: OutputDeps, job: JobsTable, outputs: Pr
     temps.push(p)
     return p
   }
+  const upscale = job.type === 'video' ? (JSON.parse(job.params) as Partial<VideoParams>).upscale : undefined
   try {
     for (const [i, out] of outputs.entries()) {
-      const params = JSON.parse(job.params) as Partial<VideoParams>
-      const upscale = job.type === 'video' && params.upscale
-      const inMemory = out.kind === 'bytes' ? out.bytes : out.kind === 'url' ? await download(deps, out.url) : null
+      const inMemory = out.kind === 'file' ? null : out.kind === 'bytes' ? out.bytes : await download(deps, out.url)
       // A still in memory (an inline image, a downloaded one) is sized, hashed and stored from
       // memory: no temporary file, no probe process, no clean-up.
-      const still = inMemory && !upscale ? await probeStillBytes(inMemory) : null
-      if (inMemory && still) {
-        const key = `results/${job.id}/${i}.${extensionOf(still.mime) ?? 'bin'}`
-        const sha256 = createHash('sha256').update(inMemory).digest('hex')
-        const bytes = await deps.storage.put(key, { bytes: inMemory }, still.mime)
-        stored.push({ key, mime: still.mime, width: still.width, height: still.height, durationSec: null, bytes, sha256, hasAudio: false })
-        continue
-      }
-      let file: string
-      if (inMemory) {
-        file = tmp()
-        await writeFile(file, inMemory)
-      } else file = (out as Extract<ProviderOutput, { kind: 'file' }>).path
-      let info = await probeMedia(file)
-      if (upscale && info.width && info.height) {
-        const target = upscaledDimensions(info.width, info.height, upscale)
-        const up = `${tmp()}.mp4`
-        temps.push(up)
-        await upscaleVideo(file, up, target.width, target.height)
-        file = up
+      let info = inMemory && !upscale ? await probeStillBytes(inMemory) : null
+      let source: { path: string } | { bytes: Uint8Array }
+      let sha256: string
+      if (inMemory && info) {
+        source = { bytes: inMemory }
+        sha256 = createHash('sha256').update(inMemory).digest('hex')
+      } else {
+        let file = out.kind === 'file' ? out.path : tmp()
+        if (inMemory) await writeFile(file, inMemory)
         info = await probeMedia(file)
+        if (upscale && info.width && info.height) {
+          const target = upscaledDimensions(info.width, info.height, upscale)
+          const up = `${tmp()}.mp4`
+          temps.push(up)
+          await upscaleVideo(file, up, target.width, target.height)
+          file = up
+          info = await probeMedia(file)
+        }
+        // Hashed from the local file before it is stored: serving checks the stored copy against it.
+        sha256 = await sha256File(file)
+        source = { path: file }
       }
-      const ext = extensionOf(info.mime) ?? 'bin'
-      const key = `results/${job.id}/${i}.${ext}`
-      // Hashed from the local file before it is stored: serving checks the stored copy against it.
-      const sha256 = await sha256File(file)
-      const bytes = await deps.storage.put(key, { path: file }, info.mime)
+      const key = `results/${job.id}/${i}.${extensionOf(info.mime) ?? 'bin'}`
+      const bytes = await deps.storage.put(key, source, info.mime)
       stored.push({ key, mime: info.mime, width: info.width, height: info.height, durationSec: info.durationSec, bytes, sha256, hasAudio: info.hasAudio })
     }
     return stored

@@ -1,11 +1,5 @@
 import type { Dimensions } from './dimensions.js'
 
-/**
- * Width and height of a PNG, GIF, WebP or JPEG read from its header bytes, or null when the
- * bytes are not one of those or are cut short (the caller then asks ffprobe). A still needs no
- * ffprobe process: forking one per image was most of a synchronous image request's CPU.
- * `head` is the file's first bytes; JPEG markers past it are read from `fh`.
- */
 /** Positioned reads of a file (a FileHandle) or of bytes in memory (`bufferSource`). */
 export interface ByteSource {
   read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>
@@ -17,6 +11,12 @@ export function bufferSource(bytes: Uint8Array): ByteSource {
   return { read: async (buffer, offset, length, position) => ({ bytesRead: position >= src.length ? 0 : src.copy(buffer, offset, position, Math.min(src.length, position + length)) }) }
 }
 
+/**
+ * Width and height of a PNG, GIF, WebP or JPEG read from its header bytes, or null when the
+ * bytes are not one of those or are cut short (the caller then asks ffprobe). A still needs no
+ * ffprobe process: forking one per image was most of a synchronous image request's CPU.
+ * `head` is the file's first bytes; JPEG markers past it are read from `fh`.
+ */
 export async function imageSize(mime: string, head: Buffer, fh: ByteSource, bytes: number): Promise<Dimensions | null> {
   // A file cut off after its header is ffprobe's to refuse, as before.
   if (!(await endsWhole(mime, head, fh, bytes))) return null
