@@ -6,7 +6,7 @@ import { fieldName, validateImage, validateVideo, type ImageInput, type Validate
 import { planOf, type PriceBook } from '../catalog/prices.js'
 import { ledger } from '../ledger/ledger.js'
 import { enqueueWebhook } from '../webhooks/outbox.js'
-import { loadJob, loadJobs, toJob, type Job, type StoredOutput } from './job-model.js'
+import { loadJob, toJob, type Job, type StoredOutput } from './job-model.js'
 import { monthStart, nextMonthStart, prepareUsage } from './usage.js'
 import type { AuthContext } from '../accounts/accounts.js'
 import type { Clock } from '../domain/clock.js'

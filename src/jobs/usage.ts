@@ -13,7 +13,7 @@ export function nextMonthStart(now: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)
 }
 
-// One prepared statement on the read connection (Store.prepareAll's rules): the account's
+// One prepared statement on the read connection (Store.prepareFirst's rules): the account's
 // figures, this period's captures and its jobs by status, where three Kysely queries were.
 const USAGE = `select a.balance as "balance", a.reserved as "reserved",
   (select sum(l.amount) from ledger_entries l where l.account_id = a.id and l.kind = 'capture' and l.created_at >= ?) as "captured",

@@ -10,13 +10,8 @@ function jobHead(job: Job) {
 }
 
 export function presentJob(job: Job) {
-  // One literal, no spreads: every status poll builds this object.
   const answer = {
-    ok: true as const,
-    jobId: job.id,
-    status: job.status,
-    type: job.type,
-    model: job.model,
+    ...jobHead(job),
     progress: job.progress,
     chargedCredits: chargedCredits(job.charges),
     createdAt: isoTime(job.createdAt),
@@ -24,6 +19,7 @@ export function presentJob(job: Job) {
     completedAt: isoTime(job.finishedAt),
     error: job.error,
   }
+  // The prompt block only for jobs that have one: no empty spread on every status poll.
   return job.prompt ? { ...answer, ...presentPrompt(job) } : answer
 }
 
