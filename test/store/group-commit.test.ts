@@ -3,25 +3,23 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Transaction } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { openStore, type Store } from '../../src/store/db.js'
-import { migrateToLatest } from '../../src/store/migrate.js'
+import type { Store } from '../../src/store/db.js'
 import { createGroupCommit } from '../../src/store/group-commit.js'
 import type { Database } from '../../src/store/schema.js'
-import { freshPgSchema, TEST_DB } from '../support/harness.js'
+import { sharedDatabase, TEST_DB } from '../support/harness.js'
 
 // The same file runs with --project sqlite and --project postgres.
 const dir = mkdtempSync(path.join(tmpdir(), 'reelay-group-commit-'))
-let pgSchema: Awaited<ReturnType<typeof freshPgSchema>> | null = null
+let database: Awaited<ReturnType<typeof sharedDatabase>>
 let store: Store
 
 beforeAll(async () => {
-  pgSchema = TEST_DB === 'postgres' ? await freshPgSchema() : null
-  store = openStore({ dataDir: dir, databaseUrl: pgSchema?.url })
-  await migrateToLatest(store.db, store.caps.dialect)
+  database = await sharedDatabase(dir)
+  store = await database.open()
 })
 afterAll(async () => {
   await store.close()
-  await pgSchema?.drop()
+  await database.drop()
   rmSync(dir, { recursive: true, force: true })
 })
 beforeEach(async () => {

@@ -2,29 +2,27 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { openStore, type Store } from '../../src/store/db.js'
-import { migrateToLatest } from '../../src/store/migrate.js'
+import type { Store } from '../../src/store/db.js'
 import type { JobsTable } from '../../src/store/schema.js'
 import * as jobs from '../../src/store/jobs/index.js'
-import { freshPgSchema, TEST_DB } from '../support/harness.js'
+import { sharedDatabase, TEST_DB } from '../support/harness.js'
 
 // Every operation of src/store/jobs/ against a real database: the same file runs with
 // --project sqlite and --project postgres.
 const dir = mkdtempSync(path.join(tmpdir(), 'reelay-store-jobs-'))
-let pgSchema: Awaited<ReturnType<typeof freshPgSchema>> | null = null
+let database: Awaited<ReturnType<typeof sharedDatabase>>
 let store: Store
 let n = 0
 
 beforeAll(async () => {
-  pgSchema = TEST_DB === 'postgres' ? await freshPgSchema() : null
-  store = openStore({ dataDir: dir, databaseUrl: pgSchema?.url })
-  await migrateToLatest(store.db, store.caps.dialect)
+  database = await sharedDatabase(dir)
+  store = await database.open()
   await store.db.insertInto('accounts').values({ id: 'acct_a', name: 'a', plan: 'default', balance: 0, reserved: 0, createdAt: 0 }).execute()
   await store.db.insertInto('accounts').values({ id: 'acct_b', name: 'b', plan: 'default', balance: 0, reserved: 0, createdAt: 0 }).execute()
 })
 afterAll(async () => {
   await store.close()
-  await pgSchema?.drop()
+  await database.drop()
   rmSync(dir, { recursive: true, force: true })
 })
 beforeEach(async () => {
