@@ -1,7 +1,8 @@
 /** Small helpers shared by the benchmark scripts (no Reelay imports, so children load fast). */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
 import { createServer } from 'node:net'
 import path from 'node:path'
 
@@ -125,4 +126,26 @@ export function compressedNow(t0: number, factor: number): () => number {
 /** Whether this module was started as the entry script (`npx tsx bench/<name>`). */
 export function isMain(url: string): boolean {
   return !!process.argv[1] && path.resolve(process.argv[1]) === new URL(url).pathname
+}
+
+/**
+ * A V8 CPU profile of one window of a run (set-up excluded), written to `file` as a
+ * `.cpuprofile`; without a file, start and stop do nothing.
+ */
+export function windowProfiler(file: string | undefined): { start(): Promise<void>; stop(): Promise<void> } {
+  const session = file ? new Session() : null
+  return {
+    async start() {
+      if (!session) return
+      session.connect()
+      await session.post('Profiler.enable')
+      await session.post('Profiler.start')
+    },
+    async stop() {
+      if (!session) return
+      const { profile } = await session.post('Profiler.stop')
+      writeFileSync(file!, JSON.stringify(profile))
+      session.disconnect()
+    },
+  }
 }

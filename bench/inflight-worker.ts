@@ -17,7 +17,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { Session } from 'node:inspector/promises'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import SQLite from 'better-sqlite3'
 import { sql } from 'kysely'
@@ -29,7 +28,7 @@ import { loadChannels } from '../src/providers/channels.js'
 import { createStudioProvider } from '../src/providers/studio/index.js'
 import type { Provider } from '../src/providers/provider.js'
 import type { Router } from '../src/providers/registry.js'
-import { BENCH_PRICES, compressedNow, pct, round, sleep } from './common.js'
+import { BENCH_PRICES, compressedNow, pct, round, sleep, windowProfiler } from './common.js'
 
 interface Cfg {
   mode: 'hold' | 'lifecycle'
@@ -248,12 +247,8 @@ if (cfg.mode === 'hold') {
   eld.reset()
   sqlTime.clear()
   // BENCH_WINDOW_PROF=<file>: a V8 CPU profile of the steady window alone.
-  const prof = process.env.BENCH_WINDOW_PROF ? new Session() : null
-  if (prof) {
-    prof.connect()
-    await prof.post('Profiler.enable')
-    await prof.post('Profiler.start')
-  }
+  const prof = windowProfiler(process.env.BENCH_WINDOW_PROF)
+  await prof.start()
   const g0 = counts.gets
   const cpu0 = process.cpuUsage()
   const w0 = performance.now()
@@ -265,11 +260,7 @@ if (cfg.mode === 'hold') {
   const wall = (performance.now() - w0) / 1000
   const cpu = process.cpuUsage(cpu0)
   const gets = counts.gets - g0
-  if (prof) {
-    const { profile } = await prof.post('Profiler.stop')
-    writeFileSync(process.env.BENCH_WINDOW_PROF!, JSON.stringify(profile))
-    prof.disconnect()
-  }
+  await prof.stop()
   await drainLag()
   const cpuSec = (cpu.user + cpu.system) / 1e6
   const inFlight = counts.accepted - counts.terminal

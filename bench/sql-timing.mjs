@@ -25,6 +25,8 @@ if (out) {
       }
     }
   }
+  // A bench that times one window only clears what set-up ran: process.emit('benchSqlReset').
+  process.on('benchSqlReset', () => times.clear())
   process.on('exit', () => {
     const rows = [...times].map(([sql, v]) => ({ sql: sql.replace(/\s+/g, ' ').slice(0, 140), calls: v.calls, usPerCall: Math.round((v.ms * 1000) / v.calls), totalMs: Math.round(v.ms) }))
     writeFileSync(

@@ -12,7 +12,7 @@
  * Only the delivery window is timed (from `dispatcher.start()` to the last `delivered` row; the
  * direct run from its first to its last answer), with the process's CPU over the same window.
  *
- *   npx tsx bench/webhooks.ts [--n 5000] [--rounds 2] [--concurrency 16]   (BENCH_CPU_PROF=<dir> profiles the Reelay process; BENCH_SQL_TIMES=<file> times its SQLite statements)
+ *   npx tsx bench/webhooks.ts [--n 5000] [--rounds 2] [--concurrency 16]   (BENCH_CPU_PROF=<dir> profiles the Reelay process, BENCH_WINDOW_PROF=<file> only its delivery window; BENCH_SQL_TIMES=<file> times its SQLite statements)
  *
  * Prints a markdown table and writes `bench/results/webhooks-<date>.json`.
  */
@@ -22,7 +22,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { pathToFileURL } from 'node:url'
-import { BENCH_DIR, BENCH_PRICES, freePort, isMain, median, round, sleep, startChild, stopChild } from './common.js'
+import { BENCH_DIR, BENCH_PRICES, freePort, isMain, median, round, sleep, startChild, stopChild, windowProfiler } from './common.js'
 
 export interface WebhookRound {
   perSec: number
@@ -114,10 +114,15 @@ async function reelay(url: string, n: number, dataDir: string): Promise<void> {
   console.log('ready {}')
   const t0 = performance.now()
   const c0 = cpuUs()
+  const prof = windowProfiler(process.env.BENCH_WINDOW_PROF)
+  await prof.start()
+  // BENCH_SQL_TIMES then times the deliveries, not the set-up (see sql-timing.mjs).
+  ;(process.emit as (event: string) => boolean)('benchSqlReset')
   rt.dispatcher.start()
   while (Number((await pending([]))?.n ?? 0) > 0) await sleep(5)
   const seconds = (performance.now() - t0) / 1000
   const cpu = cpuUs() - c0
+  await prof.stop()
   const delivered = Number(
     (
       await rt.store.db
