@@ -3,7 +3,7 @@ import type { JobStatus } from '../domain/job-status.js'
 import { jobCharges, NO_CHARGES, type JobCharges } from '../ledger/job-charges.js'
 import type { Kysely } from 'kysely'
 import type { Database, JobsTable } from '../store/schema.js'
-import type { JobViewRow } from '../store/jobs/poll-job.js'
+import type { JobViewRow, PolledJob } from '../store/jobs/poll-job.js'
 import { parseRecord, type PromptRecord } from '../prompts/record.js'
 
 export interface StoredOutput {
@@ -52,6 +52,11 @@ export async function loadJobs(db: Kysely<Database>, rows: JobsTable[]): Promise
 
 export async function loadJob(db: Kysely<Database>, row: JobsTable): Promise<Job> {
   return (await loadJobs(db, [row]))[0]!
+}
+
+/** A job read with its charges in one statement (the poll, the list, a webhook's render). */
+export function toViewedJob(row: PolledJob): Job {
+  return toJob(row, { held: row.held, captured: row.captured, released: row.released })
 }
 
 export function toJob(row: JobViewRow, charges: JobCharges): Job {

@@ -6,7 +6,7 @@ import { fieldName, validateImage, validateVideo, type ImageInput, type Validate
 import { planOf, type PriceBook } from '../catalog/prices.js'
 import { ledger } from '../ledger/ledger.js'
 import { enqueueWebhook } from '../webhooks/outbox.js'
-import { loadJob, toJob, type Job, type StoredOutput } from './job-model.js'
+import { loadJob, toJob, toViewedJob, type Job, type StoredOutput } from './job-model.js'
 import { monthStart, nextMonthStart, prepareUsage } from './usage.js'
 import type { AuthContext } from '../accounts/accounts.js'
 import type { Clock } from '../domain/clock.js'
@@ -362,7 +362,7 @@ export function createJobService(deps: JobServiceDeps) {
   /** The hot read of every status poll: one prepared statement for the row and its charges. */
   async function get(accountId: string, id: string): Promise<Job | null> {
     const row = await pollJob(accountId, id)
-    return row ? toJob(row, { held: row.held, captured: row.captured, released: row.released }) : null
+    return row ? toViewedJob(row) : null
   }
 
   /** True when the job exists but belongs to someone else (for dialects that answer 403). */
@@ -374,7 +374,7 @@ export function createJobService(deps: JobServiceDeps) {
   async function list(accountId: string, q: ListQuery): Promise<{ jobs: Job[]; nextCursor: string | null }> {
     const limit = Math.min(Math.max(q.limit ?? 20, 1), 100)
     const rows = await listPage(accountId, { status: q.status, type: q.type, before: q.cursor, limit })
-    const page = rows.slice(0, limit).map((r) => toJob(r, { held: r.held, captured: r.captured, released: r.released }))
+    const page = rows.slice(0, limit).map(toViewedJob)
     return { jobs: page, nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null }
   }
 

@@ -7,7 +7,8 @@ import type { UrlPolicy } from '../net/url-policy.js'
 import type { ProviderLogger } from '../providers/provider.js'
 import type { Store } from '../store/db.js'
 import { createGroupCommit, DEFAULT_GROUP_COMMIT, type GroupCommitOptions } from '../store/group-commit.js'
-import type { WebhookDeliveriesTable } from '../store/schema.js'
+import type { Database, WebhookDeliveriesTable } from '../store/schema.js'
+import type { Kysely } from 'kysely'
 import type { WebhookEndpoints } from './endpoints.js'
 import type { JobEvents } from '../jobs/job-events.js'
 
@@ -47,26 +48,33 @@ export function createWebhookDispatcher(deps: DispatcherDeps) {
   const { db } = store
   // Attempts that end together record their outcomes in one commit (one fsync on SQLite).
   const record = createGroupCommit(store, deps.groupCommit ?? DEFAULT_GROUP_COMMIT)
-  async function claim(limit: number): Promise<WebhookDeliveriesTable[]> {
-    const now = clock.now()
-    const pending = db
+  /** Pending deliveries due now and not leased to a live dispatcher, oldest first. */
+  const dueIds = (q: Kysely<Database>, now: number) =>
+    q
       .selectFrom('webhookDeliveries')
       .select('id')
       .where('status', '=', 'pending')
       .where('nextAttemptAt', '<=', now)
       .where((eb) => eb.or([eb('leaseExpiresAt', 'is', null), eb('leaseExpiresAt', '<', now)]))
       .orderBy('nextAttemptAt')
+  async function claim(limit: number): Promise<WebhookDeliveriesTable[]> {
+    const now = clock.now()
     // Most claims find nothing (the loop looks again whenever a delivery ends); a read tells first.
-    if ((await pending.limit(1).executeTakeFirst()) === undefined) return []
-    let due = pending.limit(limit)
-    if (store.caps.skipLocked) due = due.forUpdate().skipLocked()
-    return db
-      .updateTable('webhookDeliveries')
-      .set((eb) => ({ leaseOwner: deps.ownerId, leaseExpiresAt: now + deps.leaseMs, attempts: eb('attempts', '+', 1) }))
-      .where('id', 'in', due)
-      .where('status', '=', 'pending')
-      .returningAll()
-      .execute()
+    if ((await dueIds(db, now).limit(1).executeTakeFirst()) === undefined) return []
+    // Committed without a flush, as job claims are: a lease lost to a power cut only means the
+    // attempt runs again (delivery is at least once), and the attempt's outcome is a flushed
+    // commit that makes the claim before it durable too.
+    return store.lightTransaction((trx) => {
+      let due = dueIds(trx, now).limit(limit)
+      if (store.caps.skipLocked) due = due.forUpdate().skipLocked()
+      return trx
+        .updateTable('webhookDeliveries')
+        .set((eb) => ({ leaseOwner: deps.ownerId, leaseExpiresAt: now + deps.leaseMs, attempts: eb('attempts', '+', 1) }))
+        .where('id', 'in', due)
+        .where('status', '=', 'pending')
+        .returningAll()
+        .execute()
+    })
   }
 
   async function attempt(d: WebhookDeliveriesTable): Promise<void> {

@@ -1,7 +1,7 @@
-import { loadJob, type Job } from '../jobs/job-model.js'
+import { toViewedJob, type Job } from '../jobs/job-model.js'
 import type { ResultOutput } from '../jobs/job-service.js'
 import type { Store } from '../store/db.js'
-import { getJob, getJobDialect } from '../store/jobs/index.js'
+import { getJobDialect, prepareJobView } from '../store/jobs/index.js'
 import type { WebhookDeliveriesTable } from '../store/schema.js'
 import type { WebhookEvent } from './outbox.js'
 
@@ -19,13 +19,14 @@ export interface WebhookDialect {
  */
 export function createWebhookRenderer(deps: { store: Store; dialects: WebhookDialect[]; resultOutputs: (job: Job) => ResultOutput[] }) {
   const { db } = deps.store
+  const jobView = prepareJobView(deps.store)
   const fallback = deps.dialects.find((d) => d.webhookPayload)
   return {
     async render(d: WebhookDeliveriesTable): Promise<unknown> {
       // Rendered from the job as it is now: terminal, since events are queued with the transition.
-      const row = await getJob(db, d.jobId)
+      const row = await jobView(d.jobId)
       if (!row) throw new Error(`webhook delivery ${d.id} names a missing job ${d.jobId}`)
-      const job = await loadJob(db, row)
+      const job = toViewedJob(row)
       const dialect = deps.dialects.find((x) => x.name === job.dialect && x.webhookPayload) ?? fallback
       if (!dialect?.webhookPayload) throw new Error('no dialect renders webhooks')
       return dialect.webhookPayload(job, d.event as WebhookEvent, deps.resultOutputs(job))

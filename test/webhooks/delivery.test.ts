@@ -171,6 +171,19 @@ describe('webhook delivery', () => {
     expect(r.received[1]!.body).toBe(r.received[0]!.body)
   })
 
+  it('still delivers the webhook of a job its customer deleted before it went out', async () => {
+    const c = await setup()
+    const r = await receiver()
+    const job = (await submit(c.auth, 'wh-deleted', { webhookUrl: r.url })).json()
+    await h.rt.worker.drain()
+    expect(r.received).toHaveLength(0)
+    await h.rt.jobs.remove(c.account.id, job.jobId)
+    expect((await h.app.inject({ method: 'GET', url: `/v1/jobs/${job.jobId}`, headers: c.auth })).statusCode).toBe(404)
+    await h.rt.dispatcher.drain()
+    expect(r.received).toHaveLength(1)
+    expect(JSON.parse(r.received[0]!.body)).toMatchObject({ type: 'job.succeeded', data: { jobId: job.jobId, status: 'succeeded', chargedCredits: 20 } })
+  })
+
   it('sends failure and cancel events too, and does not let a slow receiver delay others', async () => {
     const c = await setup({ REELAY_WEBHOOK_TIMEOUT_MS: '2000' })
     const slow = await receiver(() => 'hang')

@@ -2,7 +2,7 @@
 // connection or a transaction and returns what happened (rows, or whether the write landed).
 export type { Db } from './db.js'
 export { insertJob } from './insert-job.js'
-export { preparePollJob, type JobViewRow, type PolledJob } from './poll-job.js'
+export { preparePollJob, prepareJobView, type JobViewRow, type PolledJob } from './poll-job.js'
 export { getJob, getOwnedJob, getJobAtAttempt, getJobOwner, getJobOutputs, getJobDialect } from './get-job.js'
 export { prepareListJobs, type JobPage } from './list-jobs.js'
 export { countActiveJobs, countActiveOnChannel, sumUnreleasedPrices } from './count-jobs.js'

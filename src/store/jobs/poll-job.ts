@@ -43,6 +43,7 @@ export const JOB_VIEW_SELECT = `select j.id, j.account_id as "accountId", j.api_
 from jobs j`
 
 const SQL = `${JOB_VIEW_SELECT} where j.id = ? and j.account_id = ? and j.deleted_at is null`
+const BY_ID = `${JOB_VIEW_SELECT} where j.id = ?`
 
 export type JobViewWithCharges = JobViewRow & Charges
 
@@ -62,6 +63,18 @@ export function preparePollJob(store: Store): (accountId: string, id: string) =>
   const first = store.prepareFirst<JobViewWithCharges>(SQL)
   return async (accountId, id) => {
     const row = await first([id, accountId])
+    return row ? withCharges(row) : undefined
+  }
+}
+
+/**
+ * Any job by id with its charges, deleted or not: what a webhook is rendered from (its event
+ * was queued before any delete). Prepared once per store; committed state only.
+ */
+export function prepareJobView(store: Store): (id: string) => Promise<PolledJob | undefined> {
+  const first = store.prepareFirst<JobViewWithCharges>(BY_ID)
+  return async (id) => {
+    const row = await first([id])
     return row ? withCharges(row) : undefined
   }
 }
