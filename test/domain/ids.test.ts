@@ -11,6 +11,21 @@ describe('ids', () => {
     expect(a < b && b < c).toBe(true)
     expect(newId('acct')).toMatch(/^acct_/)
   })
+
+  it('draw a fresh random part on every new millisecond, never repeating one, over all 32 characters', () => {
+    // 5,000 milliseconds draw 80,000 random bytes, so the 4 KiB pool is refilled many times. In
+    // a process of its own: ids at later instants would move this process's ULID clock ahead.
+    const script = "import('./src/domain/ids.ts').then((m) => console.log(Array.from({ length: 5000 }, (_, i) => m.newId('job', 1e12 + i).slice(14)).join(' ')))"
+    const parts = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' }).trim().split(' ')
+    expect(parts).toHaveLength(5_000)
+    expect(new Set(parts).size).toBe(parts.length)
+    const all = parts.join('')
+    const counts = [...new Set(all)].map((c) => all.split(c).length - 1)
+    expect(counts).toHaveLength(32)
+    // Each character about as often as the others (2,500 expected of each).
+    expect(Math.min(...counts)).toBeGreaterThan(2_200)
+    expect(Math.max(...counts)).toBeLessThan(2_800)
+  })
 })
 
 describe('request ids', () => {
