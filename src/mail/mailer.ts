@@ -1,5 +1,8 @@
-import nodemailer from 'nodemailer'
+import { createRequire } from 'node:module'
+import type nodemailerModule from 'nodemailer'
 import type { Config } from '../config.js'
+
+const require = createRequire(import.meta.url)
 
 export interface Mail {
   to: string
@@ -25,6 +28,8 @@ const SMTP_STEP_TIMEOUT_MS = 10_000
 export function createMailer(config: Pick<Config, 'REELAY_SMTP_URL' | 'REELAY_MAIL_FROM' | 'publicUrl'>, log: MailLog): Mailer | null {
   if (!config.REELAY_SMTP_URL) return null
   const from = config.REELAY_MAIL_FROM ?? `Reelay <reelay@${new URL(config.publicUrl).hostname}>`
+  // Loaded only when mail is configured: a server without SMTP never holds its 36 modules.
+  const nodemailer = require('nodemailer') as typeof nodemailerModule
   const transport = nodemailer.createTransport({
     url: config.REELAY_SMTP_URL,
     connectionTimeout: SMTP_STEP_TIMEOUT_MS,
