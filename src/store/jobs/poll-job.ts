@@ -55,16 +55,22 @@ export function withCharges(row: JobViewWithCharges): PolledJob {
   return row as PolledJob
 }
 
+/** A prepared job view: the row of its first answer with the sums as numbers, or undefined. */
+function prepareView(store: Store, sql: string): (params: readonly unknown[]) => Promise<PolledJob | undefined> {
+  const first = store.prepareFirst<JobViewWithCharges>(sql)
+  return async (params) => {
+    const row = await first(params)
+    return row ? withCharges(row) : undefined
+  }
+}
+
 /**
  * The account's job with this id and what it cost so far, hidden once deleted: what every
  * status poll answers from. Prepared once per store; committed state only (see `prepareFirst`).
  */
 export function preparePollJob(store: Store): (accountId: string, id: string) => Promise<PolledJob | undefined> {
-  const first = store.prepareFirst<JobViewWithCharges>(SQL)
-  return async (accountId, id) => {
-    const row = await first([id, accountId])
-    return row ? withCharges(row) : undefined
-  }
+  const view = prepareView(store, SQL)
+  return (accountId, id) => view([id, accountId])
 }
 
 /**
@@ -72,9 +78,6 @@ export function preparePollJob(store: Store): (accountId: string, id: string) =>
  * was queued before any delete). Prepared once per store; committed state only.
  */
 export function prepareJobView(store: Store): (id: string) => Promise<PolledJob | undefined> {
-  const first = store.prepareFirst<JobViewWithCharges>(BY_ID)
-  return async (id) => {
-    const row = await first([id])
-    return row ? withCharges(row) : undefined
-  }
+  const view = prepareView(store, BY_ID)
+  return (id) => view([id])
 }
